@@ -1,0 +1,61 @@
+# ganbook — two commands: `make run` and `make test`. Everything else is a step they share.
+#
+#   make run     install missing system packages, fetch the data, build (release), start the notebook
+#   make test    the same set-up, then the whole test suite (release build: the engine is numeric code)
+#   make data    fetch and verify the datasets (FORCE=1 to fetch again)
+#   make bench   the speed benchmark (see README, "Performance")
+
+SHELL := /bin/bash
+SWIFT ?= swift
+
+# System packages the build links against (readline, OpenBLAS, zlib) and Fashion-MNIST.
+APT_PACKAGES := libreadline-dev libopenblas-dev zlib1g-dev pkg-config python3 python3-pip
+APT_OPTIONAL := dataset-fashion-mnist
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# On x86_64 with AVX2, let swiftc use AVX2 + FMA; without a target CPU it emits SSE2-only code
+# and SIMD fused multiply-adds become library calls. Elsewhere, build plainly.
+CPU_FLAGS := $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null \
+               && echo "-Xswiftc -target-cpu -Xswiftc haswell")
+BUILD_FLAGS := -c release $(CPU_FLAGS)
+
+.PHONY: run test setup data build bench clean
+
+run: setup data build
+	@$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ganbook
+
+test: setup data
+	$(SWIFT) build $(BUILD_FLAGS)
+	$(SWIFT) test $(BUILD_FLAGS)
+
+build:
+	$(SWIFT) build $(BUILD_FLAGS)
+
+# Installs only what is missing, so a machine already set up runs no apt at all.
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing system packages:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi; \
+	for p in $(APT_OPTIONAL); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$p >/dev/null 2>&1 || \
+	    echo "note: optional package $$p is not available; Fashion-MNIST will come from its mirrors"; \
+	done
+
+data:
+	python3 datasets/fetch.py $(if $(FORCE),--force)
+
+# Benchmarks unset OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in their own command only: set on these
+# machines, they force OpenBLAS's AVX2 kernels at half speed. Tests and CI leave them alone.
+bench: setup data build
+	@bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ganbook; \
+	for cfg in "--arch dcgan --batch 64" "--arch dcgan --batch 16" "--arch mlp --batch 64"; do \
+	    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $$bin bench $$cfg --threads 2; \
+	done
+
+clean:
+	rm -rf .build

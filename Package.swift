@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// ganbook — a terminal notebook that teaches how neural networks learn to draw.
+// Modules depend one way, top to bottom in this file:
+//   C shims → TensorCore → Autograd → NN → Datasets → TextPlot / CellLanguage → Notebook → REPL → ganbook
+import PackageDescription
+
+/// Optimise numeric modules hard in release builds: bounds checks stay on in debug (where the
+/// tests catch mistakes) and are removed in release, where the engine's hot loops live.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ganbook",
+    products: [
+        .executable(name: "ganbook", targets: ["ganbook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - C shims
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline",
+                       providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: - Data
+        .target(name: "Datasets", dependencies: ["CZlib"]),
+
+        // MARK: - Terminal and executable
+        .target(name: "REPL", dependencies: ["Datasets", "CReadline"]),
+        .executableTarget(name: "ganbook", dependencies: [
+            "REPL", "Datasets",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: - Tests (Swift Testing, one target per module)
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    ]
+)
