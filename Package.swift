@@ -27,6 +27,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
+        // MARK: - Engine
+        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: numericSettings),
+        .target(name: "NN", dependencies: ["Autograd", "TensorCore"], swiftSettings: numericSettings),
+
         // MARK: - Data
         .target(name: "Datasets", dependencies: ["CZlib"]),
 
@@ -38,6 +43,9 @@ let package = Package(
         ]),
 
         // MARK: - Tests (Swift Testing, one target per module)
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     ]
 )

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Autograd
+import TensorCore
+
+/// Adam — PyTorch's exact update (weight decay added to the gradient, as `torch.optim.Adam` does):
+///
+///     g  = grad + weightDecay · p
+///     m  = β₁ · m + (1 − β₁) · g            first moment (mean of gradients)
+///     v  = β₂ · v + (1 − β₂) · g²           second moment (mean of squared gradients)
+///     t += 1
+///     p -= lr / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+public final class Adam: Optimizer {
+    public let parameters: [(name: String, variable: Variable)]
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let eps: Float
+    public let weightDecay: Float
+    /// Steps taken by each parameter, and its moments (nil before its first step).
+    public private(set) var steps: [Int]
+    public private(set) var firstMoments: [Tensor?]
+    public private(set) var secondMoments: [Tensor?]
+
+    public init(_ parameters: [(name: String, variable: Variable)], learningRate: Float = 1e-3,
+                betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8, weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        (beta1, beta2) = betas
+        self.eps = eps
+        self.weightDecay = weightDecay
+        steps = Array(repeating: 0, count: parameters.count)
+        firstMoments = Array(repeating: nil, count: parameters.count)
+        secondMoments = Array(repeating: nil, count: parameters.count)
+    }
+
+    public func step() {
+        for (i, (_, p)) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            var m = firstMoments[i] ?? .zeros(p.shape)
+            var v = secondMoments[i] ?? .zeros(p.shape)
+            firstMoments[i] = nil; secondMoments[i] = nil   // unique owners: update in place
+            steps[i] += 1
+            // The bias corrections are scalars: computed in Double, as PyTorch does in Python floats.
+            let t = Double(steps[i])
+            let stepSize = Float(Double(learningRate) / (1 - Glibc.pow(Double(beta1), t)))
+            let correction2Root = Float((1 - Glibc.pow(Double(beta2), t)).squareRoot())
+            let (b1, b2, eps, wd) = (beta1, beta2, self.eps, weightDecay)
+            grad.withUnsafeBufferPointer { gb in
+                m.withUnsafeMutableBufferPointer { mb in
+                    v.withUnsafeMutableBufferPointer { vb in
+                        p.value.withUnsafeMutableBufferPointer { pb in
+                            for j in 0..<pb.count {
+                                let g = wd == 0 ? gb[j] : gb[j] + wd * pb[j]
+                                mb[j] = b1 * mb[j] + (1 - b1) * g            // PyTorch: lerp toward g
+                                vb[j] = b2 * vb[j] + (1 - b2) * g * g
+                                let denom = vb[j].squareRoot() / correction2Root + eps
+                                pb[j] -= stepSize * mb[j] / denom
+                            }
+                        }
+                    }
+                }
+            }
+            firstMoments[i] = m
+            secondMoments[i] = v
+        }
+    }
+
+    public func stateDict() -> [(name: String, tensor: Tensor)] {
+        parameters.enumerated().flatMap { i, p -> [(name: String, tensor: Tensor)] in
+            guard let m = firstMoments[i], let v = secondMoments[i] else { return [] }
+            return [(p.name + ".step", Tensor(Float(steps[i]))), (p.name + ".exp_avg", m), (p.name + ".exp_avg_sq", v)]
+        }
+    }
+
+    public func loadStateDict(_ state: [String: Tensor]) throws(CheckpointError) {
+        var (s, m, v) = (steps, firstMoments, secondMoments)
+        for (i, (name, p)) in parameters.enumerated() {
+            guard let step = state[name + ".step"], let mi = state[name + ".exp_avg"], let vi = state[name + ".exp_avg_sq"] else {
+                (s[i], m[i], v[i]) = (0, nil, nil)
+                continue
+            }
+            guard mi.shape == p.shape, vi.shape == p.shape else {
+                throw CheckpointError("optimizer state for \(name) has shape \(describe(mi.shape)), expected \(describe(p.shape))")
+            }
+            (s[i], m[i], v[i]) = (Int(step.item), mi, vi)
+        }
+        (steps, firstMoments, secondMoments) = (s, m, v)
+    }
+}
+

@@ -1,0 +1,67 @@
+/// A small, fast, seedable random generator (xoshiro256**), so every random tensor is reproducible.
+///
+/// Every random function in the engine takes one of these explicitly; the notebook session owns one
+/// and shows its seed. Its whole state is four words, so snapshots (undo, checkpoints) are cheap.
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
+    public var state: (UInt64, UInt64, UInt64, UInt64)
+    /// A normal deviate left over from the last Box–Muller pair.
+    var spareNormal: Float?
+
+    public init(seed: UInt64) {
+        // SplitMix64 spreads the seed over the four state words (never all zero).
+        var s = seed
+        func next() -> UInt64 {
+            s &+= 0x9E37_79B9_7F4A_7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (next(), next(), next(), next())
+        spareNormal = nil
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotl(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotl(state.3, 45)
+        return result
+    }
+
+    /// Uniform in [0, 1) with 24 random bits (every Float in the grid is equally likely).
+    public mutating func nextUniform() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// Standard normal N(0, 1), by the Box–Muller transform (pairs; the second is kept for next time).
+    public mutating func nextNormal() -> Float {
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
+        var u1: Float = 0
+        repeat { u1 = nextUniform() } while u1 <= .leastNormalMagnitude
+        let u2 = nextUniform()
+        let radius = (-2 * logf(u1)).squareRoot()
+        let angle = 2 * Float.pi * u2
+        spareNormal = radius * sinf(angle)
+        return radius * cosf(angle)
+    }
+
+    public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool {
+        a.state == b.state && a.spareNormal == b.spareNormal
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,148 @@
+/// Convolution, transposed convolution and max pooling: forward and backward, by im2col + GEMM.
+/// The autograd layer calls these; `Convolution+Naive.swift` holds the direct loops they are tested against.
+public enum Conv {
+    /// What a convolution's forward pass keeps for its backward pass.
+    public struct Saved: Sendable {
+        public let geometry: ConvGeometry
+        /// im2col of the input: `[C·kh·kw, N·Ho·Wo]`.
+        public let columns: Tensor
+    }
+
+    /// `x: [N, Cin, H, W]`, `weight: [Cout, Cin, kh, kw]`, `bias: [Cout]?` → `[N, Cout, Ho, Wo]`.
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> (Tensor, Saved) {
+        let cout = weight.shape[0]
+        let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3],
+                             kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
+        let columns = Tensor.im2col(x, g)
+        let product = Tensor.gemm(weight.reshaped([cout, g.patchSize]), columns)       // [Cout, N·L]
+        var out = Tensor.swapLeadingAxes(product, cout, g.n, g.ho * g.wo)              // [N, Cout, L]
+        if let bias { addChannelBias(&out, bias, channels: cout, plane: g.ho * g.wo) }
+        return (out.reshaped([g.n, cout, g.ho, g.wo]), Saved(geometry: g, columns: columns))
+    }
+
+    /// Gradients of `conv2d` from the output gradient `gout: [N, Cout, Ho, Wo]`:
+    /// dx `[N, Cin, H, W]`, dweight `[Cout, Cin, kh, kw]`, dbias `[Cout]`.
+    public static func conv2dBackward(_ gout: Tensor, weight: Tensor, saved: Saved, needInput: Bool = true)
+        -> (dx: Tensor?, dweight: Tensor, dbias: Tensor) {
+        let g = saved.geometry, cout = weight.shape[0], l = g.ho * g.wo
+        let g2 = Tensor.swapLeadingAxes(gout, g.n, cout, l).reshaped([cout, g.n * l])   // [Cout, N·L]
+        let dweight = Tensor.gemm(g2, saved.columns, transposeB: true).reshaped(weight.shape)
+        let dbias = rowSums(g2)
+        var dx: Tensor?
+        if needInput {
+            let dcols = Tensor.gemm(weight.reshaped([cout, g.patchSize]), transposeA: true, g2)  // [Cin·k·k, N·L]
+            dx = Tensor.col2im(dcols, g)
+        }
+        return (dx, dweight, dbias)
+    }
+
+    /// Transposed convolution (the gradient of a convolution, used to upsample):
+    /// `x: [N, Cin, H, W]`, `weight: [Cin, Cout, kh, kw]` → `[N, Cout, Ho, Wo]`,
+    /// Ho = (H − 1)·s − 2p + kh + outputPadding.
+    public static func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
+                                       outputPadding: Int) -> (Tensor, ConvGeometry) {
+        let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
+        let ho = (h - 1) * stride - 2 * padding + kh + outputPadding
+        let wo = (w - 1) * stride - 2 * padding + kw + outputPadding
+        // The convolution this one is the adjoint of: from the [Ho, Wo] output back to [H, W].
+        let g = ConvGeometry(n: n, c: cout, h: ho, w: wo, kh: kh, kw: kw, stride: stride, padding: padding)
+        let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
+        let columns = Tensor.gemm(weight.reshaped([cin, cout * kh * kw]), transposeA: true, x2)  // [Cout·k·k, N·H·W]
+        var out = Tensor.col2im(columns, g)
+        if let bias { addChannelBias(&out, bias, channels: cout, plane: ho * wo) }
+        return (out, g)
+    }
+
+    /// Gradients of `convTranspose2d` from `gout: [N, Cout, Ho, Wo]`.
+    public static func convTranspose2dBackward(_ gout: Tensor, x: Tensor, weight: Tensor, geometry g: ConvGeometry,
+                                               needInput: Bool = true) -> (dx: Tensor?, dweight: Tensor, dbias: Tensor) {
+        let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let dcols = Tensor.im2col(gout, g)                                                 // [Cout·k·k, N·H·W]
+        let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
+        let dweight = Tensor.gemm(x2, dcols, transposeB: true).reshaped(weight.shape)    // [Cin, Cout·k·k]
+        let dbias = gout.sum(axes: [0, 2, 3])
+        var dx: Tensor?
+        if needInput {
+            let dx2 = Tensor.gemm(weight.reshaped([cin, g.patchSize]), dcols)              // [Cin, N·H·W]
+            dx = Tensor.swapLeadingAxes(dx2, cin, n, h * w).reshaped(x.shape)
+        }
+        return (dx, dweight, dbias)
+    }
+
+    /// Max pooling: `[N, C, H, W]` → `[N, C, Ho, Wo]`, plus where each maximum came from (for backward).
+    public static func maxPool2d(_ x: Tensor, kernel: Int, stride: Int) -> (Tensor, [Int32]) {
+        let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1
+        var winners = [Int32](repeating: 0, count: n * c * ho * wo)
+        let out = Tensor.build(shape: [n, c, ho, wo]) { out in
+            x.scalars.withUnsafeBufferPointer { src in
+                for plane in 0..<(n * c) {
+                    let p = src.baseAddress! + plane * h * w
+                    for oh in 0..<ho {
+                        for ow in 0..<wo {
+                            var best = -Float.infinity, at = 0
+                            for i in 0..<kernel {
+                                for j in 0..<kernel {
+                                    let idx = (oh * stride + i) * w + ow * stride + j
+                                    if p[idx] > best || p[idx].isNaN { best = p[idx]; at = idx }
+                                }
+                            }
+                            let o = (plane * ho + oh) * wo + ow
+                            out[o] = best
+                            winners[o] = Int32(at)
+                        }
+                    }
+                }
+            }
+        }
+        return (out, winners)
+    }
+
+    /// Routes each output gradient back to the input position that won the max.
+    public static func maxPool2dBackward(_ gout: Tensor, inputShape: [Int], winners: [Int32]) -> Tensor {
+        let plane = inputShape[2] * inputShape[3], outPlane = gout.shape[2] * gout.shape[3]
+        var dx = Tensor.zeros(inputShape)
+        dx.withUnsafeMutableBufferPointer { d in
+            for o in 0..<gout.count {
+                d[(o / outPlane) * plane + Int(winners[o])] += gout.scalars[o]
+            }
+        }
+        return dx
+    }
+
+    /// `out[n, c, :] += bias[c]` on `[N, C, L]` data.
+    static func addChannelBias(_ out: inout Tensor, _ bias: Tensor, channels: Int, plane: Int) {
+        out.withUnsafeMutableBufferPointer { o in
+            let images = o.count / (channels * plane)
+            for n in 0..<images {
+                for c in 0..<channels {
+                    let b = bias.scalars[c], base = (n * channels + c) * plane
+                    for i in 0..<plane { o[base + i] += b }
+                }
+            }
+        }
+    }
+
+    /// Sum of each row of a matrix: `[R, K]` → `[R]`.
+    static func rowSums(_ m: Tensor) -> Tensor {
+        let r = m.shape[0], k = m.shape[1]
+        return Tensor.build(shape: [r]) { out in
+            m.scalars.withUnsafeBufferPointer { src in
+                for i in 0..<r {
+                    var s: Double = 0
+                    var block = SIMD8<Float>()
+                    var j = 0
+                    let row = src.baseAddress! + i * k
+                    while j + 8 <= k {
+                        for t in 0..<8 { block[t] += row[j + t] }
+                        j += 8
+                    }
+                    s += Double(block.sum())
+                    while j < k { s += Double(row[j]); j += 1 }
+                    out[i] = Float(s)
+                }
+            }
+        }
+    }
+}
