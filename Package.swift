@@ -33,12 +33,12 @@ let package = Package(
         .target(name: "NN", dependencies: ["Autograd", "TensorCore"], swiftSettings: numericSettings),
 
         // MARK: - Data
-        .target(name: "Datasets", dependencies: ["CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
 
         // MARK: - Terminal and executable
         .target(name: "REPL", dependencies: ["Datasets", "CReadline"]),
         .executableTarget(name: "ganbook", dependencies: [
-            "REPL", "Datasets",
+            "REPL", "Datasets", "NN", "Autograd", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

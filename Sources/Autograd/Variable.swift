@@ -10,8 +10,9 @@ public final class Variable {
     public var value: Tensor
     /// ∂(whatever `backward` started from)/∂(this), accumulated over `backward` calls until `zeroGrad`.
     public var grad: Tensor?
-    /// Whether gradients flow to (and through) this node.
-    public let requiresGrad: Bool
+    /// Whether gradients flow to (and through) this node. On leaves it can be switched with
+    /// `setRequiresGrad` (to freeze a network while another one learns through it).
+    public private(set) var requiresGrad: Bool
     /// Keep `.grad` on this intermediate node too (leaves always keep theirs).
     public var retainsGrad = false
     /// The primitive that made this node (`"leaf"` for leaves), for the graph view.
@@ -44,6 +45,12 @@ public final class Variable {
     }
 
     public var shape: [Int] { value.shape }
+
+    /// Freezes (false) or unfreezes (true) a leaf. Operations recorded afterwards see the new setting.
+    public func setRequiresGrad(_ on: Bool) {
+        precondition(isLeaf, "only leaves can be frozen")
+        requiresGrad = on
+    }
     public var isLeaf: Bool { pullback == nil }
 
     /// The same value cut off from the graph: no gradient flows through it.
@@ -64,7 +71,8 @@ public final class Variable {
                 node.grad = node.grad.map { $0 + g } ?? g
             }
             guard let pullback = node.pullback else { continue }
-            for (input, gi) in Swift.zip(node.inputs, pullback(g)) {
+            let inputGrads = Profiler.measure("∂" + node.op) { pullback(g) }
+            for (input, gi) in Swift.zip(node.inputs, inputGrads) {
                 guard input.requiresGrad, let gi else { continue }
                 let key = ObjectIdentifier(input)
                 if var existing = pending[key] {

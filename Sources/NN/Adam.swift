@@ -35,7 +35,9 @@ public final class Adam: Optimizer {
         secondMoments = Array(repeating: nil, count: parameters.count)
     }
 
-    public func step() {
+    public func step() { Profiler.measure("Adam") { update() } }
+
+    private func update() {
         for (i, (_, p)) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             var m = firstMoments[i] ?? .zeros(p.shape)
@@ -51,12 +53,14 @@ public final class Adam: Optimizer {
                 m.withUnsafeMutableBufferPointer { mb in
                     v.withUnsafeMutableBufferPointer { vb in
                         p.value.withUnsafeMutableBufferPointer { pb in
-                            for j in 0..<pb.count {
+                            parallelChunks(pb.count) { range in
+                            for j in range {
                                 let g = wd == 0 ? gb[j] : gb[j] + wd * pb[j]
                                 mb[j] = b1 * mb[j] + (1 - b1) * g            // PyTorch: lerp toward g
                                 vb[j] = b2 * vb[j] + (1 - b2) * g * g
                                 let denom = vb[j].squareRoot() / correction2Root + eps
                                 pb[j] -= stepSize * mb[j] / denom
+                            }
                             }
                         }
                     }

@@ -37,11 +37,8 @@ public final class BatchNorm: Module {
             let invStd = Variable((buffer("running_var") + eps).pow(-0.5).reshaped(channelShape))
             return (x - mean) * invStd * gamma + beta
         }
-        let mean = x.mean(axes: axes, keepDims: true)
-        let centered = x - mean
-        let variance = (centered * centered).mean(axes: axes, keepDims: true)   // biased: ÷ n
-        let y = centered * (variance + eps).pow(-0.5) * gamma + beta
-        updateRunningStatistics(mean: mean.value, biasedVariance: variance.value, n: x.value.reducedCount(axes))
+        let (y, mean, variance) = Variable.batchNorm(x, gamma: weight, beta: bias, eps: eps)
+        updateRunningStatistics(mean: Tensor(mean), biasedVariance: Tensor(variance), n: x.value.reducedCount(axes))
         return y
     }
 

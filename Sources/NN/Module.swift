@@ -23,7 +23,9 @@ open class Module {
     open func forward(_ x: Variable) -> Variable { x }
 
     /// `layer(x)`.
-    public func callAsFunction(_ x: Variable) -> Variable { forward(x) }
+    public func callAsFunction(_ x: Variable) -> Variable {
+        children.isEmpty ? Profiler.measure(typeName) { forward(x) } : forward(x)
+    }
 
     /// The PyTorch class name (`Linear`, `Conv2d`…).
     open var typeName: String { String(describing: type(of: self)) }
@@ -94,6 +96,10 @@ open class Module {
         for i in ownBuffers.indices { ownBuffers[i].tensor = state[prefix + ownBuffers[i].name]! }
         for (name, child) in children { child.assign(state, prefix: prefix + name + ".") }
     }
+
+    /// Freezes (false) or unfreezes every parameter: a frozen network still passes gradients through
+    /// to its inputs but computes none for its own weights.
+    public func setRequiresGrad(_ on: Bool) { parameters.forEach { $0.setRequiresGrad(on) } }
 
     /// Clears the gradients of every parameter.
     public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }

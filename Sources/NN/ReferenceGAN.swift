@@ -135,6 +135,7 @@ public final class GANPair {
     ///     G: loss = bce(D(fake), 1); backward through D into G; step               (non-saturating)
     ///
     /// Both networks stay in training mode, so every D pass (three) updates bn2's running statistics.
+    /// D's parameters are frozen during the G pass, so they keep the gradients of D's own update.
     /// `real: [N, 1, 28, 28]` in [−1, 1], `z: [N, latent]`.
     @discardableResult
     public func step(real: Tensor, z: Tensor) -> StepResult {
@@ -150,9 +151,13 @@ public final class GANPair {
         optimizerD.step()
 
         optimizerG.zeroGrad()
+        // D is frozen while G learns through it: its gradients would be thrown away anyway (PyTorch
+        // computes and keeps them; here D's .grad stays that of its own update, which is what a learner inspects).
+        D.setRequiresGrad(false)
         let outG = D(fake)
         let lossG = Loss.bceWithLogits(outG, ones)
         lossG.backward()
+        D.setRequiresGrad(true)
         optimizerG.step()
 
         return StepResult(lossD: lossD.value.item, lossG: lossG.value.item,

@@ -16,6 +16,16 @@ public struct ConvGeometry: Equatable, Sendable {
     public var patchSize: Int { c * kh * kw }
     /// Columns of the im2col matrix: one per (image, output position).
     public var positions: Int { n * ho * wo }
+
+    /// The output columns `first..<end` whose input column ow·s − p + j lies inside the image
+    /// (the others read padding): lets the inner loops run without a bounds test.
+    func validOutputColumns(kernelColumn j: Int) -> (first: Int, end: Int) {
+        var first = 0
+        while first < wo && first * stride - padding + j < 0 { first += 1 }
+        var end = wo
+        while end > first && (end - 1) * stride - padding + j >= w { end -= 1 }
+        return (first, end)
+    }
 }
 
 extension Tensor {
@@ -24,34 +34,36 @@ extension Tensor {
     /// positions that fall in the padding are 0. A convolution is then one matrix product.
     public static func im2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
         let ho = g.ho, wo = g.wo, planeOut = ho * wo, columns = g.positions
-        return build(shape: [g.patchSize, columns]) { out in
+        return Profiler.measure("im2col") { build(shape: [g.patchSize, columns]) { out in
             let dst = UnsafeSendable(out.baseAddress!)
             x.scalars.withUnsafeBufferPointer { xb in
                 let src = UnsafeSendable(UnsafeMutablePointer(mutating: xb.baseAddress!))
-                parallelRanges(g.patchSize, work: g.patchSize * columns) { rows in
+                parallelChunks(g.patchSize, work: g.patchSize * columns) { rows in
                     for row in rows {
                         let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
+                        let (first, end) = g.validOutputColumns(kernelColumn: j)
+                        let shift = j - g.padding
                         for n in 0..<g.n {
                             let plane = src.pointer + (n * g.c + c) * g.h * g.w
                             let base = dst.pointer + row * columns + n * planeOut
                             for oh in 0..<ho {
                                 let ih = oh * g.stride - g.padding + i
                                 let line = base + oh * wo
-                                if ih < 0 || ih >= g.h {
+                                guard ih >= 0 && ih < g.h, first < end else {
                                     line.initialize(repeating: 0, count: wo)
                                     continue
                                 }
-                                let input = plane + ih * g.w
-                                for ow in 0..<wo {
-                                    let iw = ow * g.stride - g.padding + j
-                                    line[ow] = iw >= 0 && iw < g.w ? input[iw] : 0
-                                }
+                                // Padding on the left and right, then a branch-free strided copy.
+                                let input = plane + ih * g.w + shift
+                                for ow in 0..<first { line[ow] = 0 }
+                                for ow in first..<end { line[ow] = input[ow * g.stride] }
+                                for ow in end..<wo { line[ow] = 0 }
                             }
                         }
                     }
                 }
             }
-        }
+        } }
     }
 
     /// Folds columns back into images, adding overlapping contributions (the adjoint of `im2col`):
@@ -59,27 +71,27 @@ extension Tensor {
     public static func col2im(_ cols: Tensor, _ g: ConvGeometry) -> Tensor {
         let ho = g.ho, wo = g.wo, planeOut = ho * wo, columns = g.positions
         var out = zeros([g.n, g.c, g.h, g.w])
-        out.withUnsafeMutableBufferPointer { ob in
+        Profiler.measure("col2im") { out.withUnsafeMutableBufferPointer { ob in
             let dst = UnsafeSendable(ob.baseAddress!)
             cols.scalars.withUnsafeBufferPointer { cb in
                 let src = UnsafeSendable(UnsafeMutablePointer(mutating: cb.baseAddress!))
                 // Each channel's plane is written by its own rows only: split by channel, no races.
-                parallelRanges(g.c, work: g.patchSize * columns) { channels in
+                parallelChunks(g.c, work: g.patchSize * columns) { channels in
                     for c in channels {
                         for i in 0..<g.kh {
                             for j in 0..<g.kw {
                                 let row = (c * g.kh + i) * g.kw + j
+                                let (first, end) = g.validOutputColumns(kernelColumn: j)
+                                let shift = j - g.padding
+                                if first >= end { continue }
                                 for n in 0..<g.n {
                                     let plane = dst.pointer + (n * g.c + c) * g.h * g.w
                                     let base = src.pointer + row * columns + n * planeOut
                                     for oh in 0..<ho {
                                         let ih = oh * g.stride - g.padding + i
                                         if ih < 0 || ih >= g.h { continue }
-                                        let line = base + oh * wo, target = plane + ih * g.w
-                                        for ow in 0..<wo {
-                                            let iw = ow * g.stride - g.padding + j
-                                            if iw >= 0 && iw < g.w { target[iw] += line[ow] }
-                                        }
+                                        let line = base + oh * wo, target = plane + ih * g.w + shift
+                                        for ow in first..<end { target[ow * g.stride] += line[ow] }
                                     }
                                 }
                             }
@@ -87,22 +99,24 @@ extension Tensor {
                     }
                 }
             }
-        }
+        } }
         return out
     }
 
     /// `[A, B, L]` → `[B, A, L]`: swaps the two leading axes, moving whole rows of L.
     /// Converts between the GEMM layout `[Cout, N·L]` and the image layout `[N, Cout, L]`.
     public static func swapLeadingAxes(_ x: Tensor, _ a: Int, _ b: Int, _ l: Int) -> Tensor {
-        build(shape: [b, a, l]) { out in
+        Profiler.measure("swap axes") { build(shape: [b, a, l]) { out in
             x.scalars.withUnsafeBufferPointer { src in
-                for i in 0..<a {
-                    for j in 0..<b {
-                        (out.baseAddress! + (j * a + i) * l).update(from: src.baseAddress! + (i * b + j) * l, count: l)
+                parallelChunks(a, work: a * b * l) { rows in
+                    for i in rows {
+                        for j in 0..<b {
+                            (out.baseAddress! + (j * a + i) * l).update(from: src.baseAddress! + (i * b + j) * l, count: l)
+                        }
                     }
                 }
             }
-        }
+        } }
     }
 }
 

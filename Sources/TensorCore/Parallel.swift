@@ -1,26 +1,37 @@
 import Dispatch
 
-/// Splits `0..<count` into `chunks` contiguous ranges run on separate threads, when the work is big
-/// enough to pay for it (im2col, col2im and pooling on batch-sized tensors).
+/// Threads the engine's own kernels may use (BLAS has its own setting; `setEngineThreads` sets both).
+@usableFromInline
+nonisolated(unsafe) var engineThreads = 2
+
+/// Sets how many threads the engine uses. BLAS itself stays single-threaded: the engine splits each
+/// large product across its own threads (see `BLAS.parallelSgemm`).
+public func setEngineThreads(_ n: Int) {
+    engineThreads = Swift.max(1, n)
+    BLAS.setThreads(BLAS.splitProducts ? 1 : Swift.max(1, n))
+}
+
+/// Runs `body` over `0..<count` split into contiguous chunks on up to `engineThreads` threads, when
+/// there is enough work (`work`, in elements touched) to pay for waking a thread. Each chunk must
+/// write only its own part of any output.
 @inlinable
-func parallelRanges(_ count: Int, minimumPerChunk: Int = 1, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    let threads = work >= 1 << 16 ? Swift.min(engineThreads, count / Swift.max(minimumPerChunk, 1)) : 1
+public func parallelChunks(_ count: Int, work: Int? = nil, _ body: (Range<Int>) -> Void) {
+    let threads = Swift.min(engineThreads, count, (work ?? count) / (1 << 15))
     if threads <= 1 {
         body(0..<count)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-        let start = count * t / threads, end = count * (t + 1) / threads
-        body(start..<end)
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            box.value(count * t / threads ..< count * (t + 1) / threads)
+        }
     }
 }
 
-/// Cores the element-wise kernels may use: the same as BLAS, capped at 2 on these machines.
+/// Lets a value cross into `concurrentPerform`; the caller guarantees the threads touch disjoint data.
 @usableFromInline
-nonisolated(unsafe) var engineThreads = 2
-
-/// Sets how many threads the engine's own kernels (and BLAS) use.
-public func setEngineThreads(_ n: Int) {
-    engineThreads = Swift.max(1, n)
-    BLAS.setThreads(Swift.max(1, n))
+struct UncheckedSendable<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
 }

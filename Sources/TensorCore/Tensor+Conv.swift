@@ -22,12 +22,12 @@ public enum Conv {
 
     /// Gradients of `conv2d` from the output gradient `gout: [N, Cout, Ho, Wo]`:
     /// dx `[N, Cin, H, W]`, dweight `[Cout, Cin, kh, kw]`, dbias `[Cout]`.
-    public static func conv2dBackward(_ gout: Tensor, weight: Tensor, saved: Saved, needInput: Bool = true)
-        -> (dx: Tensor?, dweight: Tensor, dbias: Tensor) {
+    public static func conv2dBackward(_ gout: Tensor, weight: Tensor, saved: Saved, needInput: Bool = true,
+                                      needWeight: Bool = true) -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
         let g = saved.geometry, cout = weight.shape[0], l = g.ho * g.wo
         let g2 = Tensor.swapLeadingAxes(gout, g.n, cout, l).reshaped([cout, g.n * l])   // [Cout, N·L]
-        let dweight = Tensor.gemm(g2, saved.columns, transposeB: true).reshaped(weight.shape)
-        let dbias = rowSums(g2)
+        let dweight = needWeight ? Tensor.gemm(g2, saved.columns, transposeB: true).reshaped(weight.shape) : nil
+        let dbias = needWeight ? rowSums(g2) : nil
         var dx: Tensor?
         if needInput {
             let dcols = Tensor.gemm(weight.reshaped([cout, g.patchSize]), transposeA: true, g2)  // [Cin·k·k, N·L]
@@ -56,12 +56,16 @@ public enum Conv {
 
     /// Gradients of `convTranspose2d` from `gout: [N, Cout, Ho, Wo]`.
     public static func convTranspose2dBackward(_ gout: Tensor, x: Tensor, weight: Tensor, geometry g: ConvGeometry,
-                                               needInput: Bool = true) -> (dx: Tensor?, dweight: Tensor, dbias: Tensor) {
+                                               needInput: Bool = true, needWeight: Bool = true)
+        -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let dcols = Tensor.im2col(gout, g)                                                 // [Cout·k·k, N·H·W]
-        let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
-        let dweight = Tensor.gemm(x2, dcols, transposeB: true).reshaped(weight.shape)    // [Cin, Cout·k·k]
-        let dbias = gout.sum(axes: [0, 2, 3])
+        var dweight: Tensor?, dbias: Tensor?
+        if needWeight {
+            let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
+            dweight = Tensor.gemm(x2, dcols, transposeB: true).reshaped(weight.shape)      // [Cin, Cout·k·k]
+            dbias = gout.sum(axes: [0, 2, 3])
+        }
         var dx: Tensor?
         if needInput {
             let dx2 = Tensor.gemm(weight.reshaped([cin, g.patchSize]), dcols)              // [Cin, N·H·W]

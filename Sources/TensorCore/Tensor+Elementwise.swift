@@ -10,7 +10,9 @@ extension Tensor {
     public func map(_ f: (Float) -> Float) -> Tensor {
         Tensor.build(shape: shape) { out in
             scalars.withUnsafeBufferPointer { x in
-                for i in 0..<x.count { out[i] = f(x[i]) }
+                parallelChunks(x.count) { range in
+                    for i in range { out[i] = f(x[i]) }
+                }
             }
         }
     }
@@ -28,8 +30,6 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         map { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : { let e = Glibc.expf(x); return e / (1 + e) }() }
     }
-    public func relu() -> Tensor { map { Swift.max($0, 0) } }
-    public func leakyRelu(_ slope: Float = 0.01) -> Tensor { map { $0 > 0 ? $0 : slope * $0 } }
     public func clamp(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
         map { Swift.min(Swift.max($0, low), high) }
     }
@@ -77,7 +77,9 @@ extension Tensor {
             return build(shape: a.shape) { out in
                 a.scalars.withUnsafeBufferPointer { x in
                     b.scalars.withUnsafeBufferPointer { y in
-                        for i in 0..<x.count { out[i] = f(x[i], y[i]) }
+                        parallelChunks(x.count) { range in
+                            for i in range { out[i] = f(x[i], y[i]) }
+                        }
                     }
                 }
             }
@@ -138,7 +140,9 @@ extension Tensor {
         precondition(shape == other.shape, "addInPlace: \(describe(shape)) vs \(describe(other.shape))")
         other.scalars.withUnsafeBufferPointer { y in
             scalars.withUnsafeMutableBufferPointer { x in
-                for i in 0..<x.count { x[i] += scale * y[i] }
+                parallelChunks(x.count) { range in
+                    for i in range { x[i] += scale * y[i] }
+                }
             }
         }
     }

@@ -31,7 +31,7 @@ extension Tensor {
                 a2.scalars.withUnsafeBufferPointer { x in
                     b2.scalars.withUnsafeBufferPointer { y in
                         for i in 0..<batch {
-                            BLAS.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
+                            BLAS.parallelSgemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
                                        a: x.baseAddress! + i * strideA, lda: k, b: y.baseAddress! + i * strideB, ldb: n,
                                        c: out.baseAddress! + i * m * n, ldc: n)
                         }
@@ -48,17 +48,17 @@ extension Tensor {
         let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
         let k2 = transposeB ? b.shape[1] : b.shape[0], n = transposeB ? b.shape[0] : b.shape[1]
         precondition(k == k2, "gemm inner sizes \(k) and \(k2) differ")
-        return build(shape: [m, n]) { out in
+        return Profiler.measure("sgemm") { build(shape: [m, n]) { out in
             a.scalars.withUnsafeBufferPointer { x in
                 b.scalars.withUnsafeBufferPointer { y in
                     if m == 0 || n == 0 { return }
                     if k == 0 { out.initialize(repeating: 0); return }
-                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                               a: x.baseAddress!, lda: a.shape[1], b: y.baseAddress!, ldb: b.shape[1],
-                               c: out.baseAddress!, ldc: n)
+                    BLAS.parallelSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                       a: x.baseAddress!, lda: a.shape[1], b: y.baseAddress!, ldb: b.shape[1],
+                                       c: out.baseAddress!, ldc: n)
                 }
             }
-        }
+        } }
     }
 
     /// The textbook triple loop, in Double: the oracle the tests hold `matmul` to. `[M, K] @ [K, N]`.

@@ -9,7 +9,7 @@ struct Ganbook: ParsableCommand {
         commandName: "ganbook",
         abstract: "A terminal notebook that shows how neural networks learn to draw.",
         discussion: "With no subcommand, starts the notebook where you left off.",
-        subcommands: [DataCommand.self]
+        subcommands: [DataCommand.self, BenchCommand.self]
     )
 
     @Option(help: "Folder holding the datasets (default: datasets/data in the project, or $GANBOOK_DATA_DIR).")

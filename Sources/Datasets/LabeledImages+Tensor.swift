@@ -1,0 +1,53 @@
+import TensorCore
+
+extension LabeledImages {
+    /// All images as a tensor `[N, 1, rows, cols]`, pixels mapped from 0…255 to `range` (default [−1, 1], the GAN's tanh range).
+    public func imageTensor(range: ClosedRange<Float> = -1...1) -> Tensor {
+        let scale = (range.upperBound - range.lowerBound) / 255
+        return Tensor.build(shape: [count, 1, rows, cols]) { out in
+            for i in 0..<pixels.count { out[i] = range.lowerBound + Float(pixels[i]) * scale }
+        }
+    }
+
+    /// The labels as a tensor `[N]` of class indices.
+    public func labelTensor() -> Tensor { Tensor(labels.map { Float($0) }) }
+}
+
+/// Draws shuffled minibatches, epoch after epoch, from a seeded generator (reproducible order).
+public struct BatchSampler: Sendable {
+    public let count: Int
+    public let batchSize: Int
+    private var order: [Int] = []
+    private var position = 0
+    public private(set) var generator: SeededGenerator
+    /// Completed passes over the data.
+    public private(set) var epoch = 0
+
+    public init(count: Int, batchSize: Int, seed: UInt64) {
+        precondition(count >= batchSize && batchSize > 0, "need at least one full batch")
+        self.count = count
+        self.batchSize = batchSize
+        self.generator = SeededGenerator(seed: seed)
+        reshuffle()
+    }
+
+    /// The indices of the next batch. Drops the incomplete last batch of an epoch, as `drop_last=True`.
+    public mutating func next() -> [Int] {
+        if position + batchSize > count {
+            epoch += 1
+            reshuffle()
+        }
+        defer { position += batchSize }
+        return Array(order[position..<(position + batchSize)])
+    }
+
+    private mutating func reshuffle() {
+        order = Array(0..<count)
+        // Fisher–Yates with our own generator, so the order is the same on every platform.
+        for i in stride(from: count - 1, to: 0, by: -1) {
+            let j = Int(generator.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+        position = 0
+    }
+}
