@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+@testable import Autograd
+import TensorCore
+
+/// Every differentiable primitive, checked against central finite differences (sums in Double).
+@Suite("Derivatives agree with finite differences")
+struct GradCheckTests {
+    /// Random inputs of the given shapes, kept away from the kinks of relu/abs/max (|x| ≥ 0.1).
+    static func inputs(_ shapes: [[Int]], seed: UInt64 = 7, positive: Bool = false) -> [Tensor] {
+        var g = SeededGenerator(seed: seed)
+        return shapes.map { shape in
+            Tensor.randn(shape, using: &g).map { v in
+                let away = v >= 0 ? v + 0.1 : v - 0.1
+                return positive ? Swift.abs(away) + 0.2 : away
+            }
+        }
+    }
+
+    func expectGradient(_ name: String, _ shapes: [[Int]], positive: Bool = false, _ f: @escaping ([Variable]) -> Variable,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+        let result = GradCheck.check(GradCheckTests.inputs(shapes, positive: positive), f)
+        #expect(result.passed, "\(name): \(result)", sourceLocation: sourceLocation)
+    }
+
+    @Test func arithmetic() {
+        expectGradient("add (broadcast)", [[3, 4], [4]]) { $0[0] + $0[1] }
+        expectGradient("sub (broadcast)", [[3, 1], [1, 4]]) { $0[0] - $0[1] }
+        expectGradient("mul (broadcast)", [[2, 3, 4], [3, 1]]) { $0[0] * $0[1] }
+        expectGradient("div", [[3, 4], [3, 4]], positive: true) { $0[0] / $0[1] }
+        expectGradient("scale, shift, neg", [[5]]) { -($0[0] * 3 + 2) }
+    }
+
+    @Test func elementwise() {
+        expectGradient("exp", [[4, 3]]) { $0[0].exp() }
+        expectGradient("log", [[4, 3]], positive: true) { $0[0].log() }
+        expectGradient("pow", [[4, 3]], positive: true) { $0[0].pow(2.5) }
+        expectGradient("sqrt", [[4, 3]], positive: true) { $0[0].sqrt() }
+        expectGradient("abs", [[4, 3]]) { $0[0].abs() }
+        expectGradient("tanh", [[4, 3]]) { $0[0].tanh() }
+        expectGradient("sigmoid", [[4, 3]]) { $0[0].sigmoid() }
+        expectGradient("relu", [[4, 3]]) { $0[0].relu() }
+        expectGradient("leaky_relu", [[4, 3]]) { $0[0].leakyRelu(0.2) }
+        expectGradient("clamp", [[4, 3]]) { $0[0].clamp(min: -0.5, max: 0.7) }
+        expectGradient("where", [[4, 3], [4, 3]]) { x in Variable.where(x[0].value .> Tensor(0), x[0], x[1] * 2) }
+    }
+
+    @Test func reductionsAndShapes() {
+        expectGradient("sum over axes", [[2, 3, 4]]) { $0[0].sum(axes: [0, 2]) }
+        expectGradient("sum keepDims", [[2, 3, 4]]) { $0[0].sum(axes: [1], keepDims: true) * $0[0] }
+        expectGradient("max along an axis", [[3, 5]]) { $0[0].max(axis: 1) }
+        expectGradient("mean, variance", [[4, 6]]) { $0[0].variance(axes: [0]) + $0[0].mean(axes: [1]).sum() }
+        expectGradient("softmax", [[3, 5]]) { $0[0].softmax(axis: 1) }
+        expectGradient("log_softmax", [[3, 5]]) { $0[0].logSoftmax(axis: 1) }
+        expectGradient("reshape, permute", [[2, 3, 4]]) { $0[0].reshaped([6, 4]).transposed().permuted([1, 0]) }
+        expectGradient("index and slice", [[4, 5]]) { $0[0][[.slice(start: 1, end: nil, step: 2), .at(-1)]] }
+        expectGradient("concat", [[2, 3], [1, 3]]) { Variable.concat([$0[0], $0[1]], axis: 0) }
+        expectGradient("stack", [[2, 3], [2, 3]]) { Variable.stack([$0[0], $0[1]], axis: 1) }
+    }
+
+    @Test func linearAlgebra() {
+        expectGradient("matmul", [[3, 4], [4, 2]]) { matmul($0[0], $0[1]) }
+        expectGradient("batched matmul", [[2, 3, 4], [2, 4, 2]]) { matmul($0[0], $0[1]) }
+        expectGradient("batch @ shared matrix", [[2, 3, 4], [4, 2]]) { matmul($0[0], $0[1]) }
+        expectGradient("vector @ matrix", [[4], [4, 3]]) { matmul($0[0], $0[1]) }
+        expectGradient("linear", [[5, 4], [3, 4], [3]]) { Variable.linear($0[0], weight: $0[1], bias: $0[2]) }
+    }
+
+    @Test func convolutionAndPooling() {
+        expectGradient("conv2d", [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) {
+            Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        expectGradient("conv_transpose2d", [[2, 3, 3, 3], [3, 2, 4, 4], [2]]) {
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        expectGradient("conv_transpose2d with output padding", [[1, 2, 2, 2], [2, 2, 3, 3], [2]]) {
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
+        }
+        expectGradient("max_pool2d", [[1, 2, 4, 4]]) { $0[0].maxPool2d(kernel: 2, stride: 2) }
+        expectGradient("batch_norm (2d)", [[3, 2, 2, 2], [2], [2]]) { Variable.batchNorm($0[0], gamma: $0[1], beta: $0[2], eps: 1e-5).0 }
+        expectGradient("batch_norm (1d)", [[5, 3], [3], [3]]) { Variable.batchNorm($0[0], gamma: $0[1], beta: $0[2], eps: 1e-5).0 }
+    }
+
+    @Test("the fused batch-norm primitive equals its composite definition")
+    func batchNormComposite() {
+        let x = Variable(GradCheckTests.inputs([[4, 3, 2, 2]])[0], requiresGrad: true)
+        let (fused, _, _) = Variable.batchNorm(x, gamma: Variable(.ones([3])), beta: Variable(.zeros([3])), eps: 1e-5)
+        let mean = x.mean(axes: [0, 2, 3], keepDims: true)
+        let centered = x - mean
+        let composite = centered * ((centered * centered).mean(axes: [0, 2, 3], keepDims: true) + 1e-5).pow(-0.5)
+        let diff = (fused.value - composite.value).abs().max().item
+        #expect(diff < 1e-5)
+    }
+}
+
+@Suite("The tape")
+struct TapeTests {
+    @Test("gradients accumulate across backward calls until zeroGrad")
+    func accumulation() {
+        let w = Variable(Tensor([2, 3]), requiresGrad: true)
+        (w * w).sum().backward()
+        #expect(w.grad == Tensor([4, 6]))
+        (w * w).sum().backward()
+        #expect(w.grad == Tensor([8, 12]))
+        w.zeroGrad()
+        #expect(w.grad == nil)
+    }
+
+    @Test("a node used twice gets both contributions")
+    func reuse() {
+        let x = Variable(Tensor(3), requiresGrad: true)
+        let y = x * x + x   // dy/dx = 2x + 1 = 7
+        y.backward()
+        #expect(x.grad == Tensor(7))
+    }
+
+    @Test("detach and noGrad stop the graph; frozen leaves get no gradient")
+    func stopping() {
+        let x = Variable(Tensor([1, 2]), requiresGrad: true)
+        let y = (x.detach() * x).sum()
+        y.backward()
+        #expect(x.grad == Tensor([1, 2]))
+        let z = noGrad { x * x }
+        #expect(!z.requiresGrad && z.isLeaf)
+        let w = Variable(Tensor([1]), requiresGrad: true)
+        w.setRequiresGrad(false)
+        let out = (w * x).sum()
+        x.zeroGrad()
+        out.backward()
+        #expect(w.grad == nil && x.grad == Tensor([1, 1]))
+    }
+
+    @Test("intermediates keep .grad on request")
+    func retainGrad() {
+        let x = Variable(Tensor([1, -2]), requiresGrad: true)
+        let h = x * 3
+        h.retainsGrad = true
+        h.relu().sum().backward()
+        #expect(h.grad == Tensor([1, 0]))
+        #expect(x.grad == Tensor([3, 0]))
+    }
+
+    @Test("the graph lists each op once, inputs first, with values and gradients")
+    func graph() {
+        let w = Variable(Tensor([0.5]), requiresGrad: true, label: "w")
+        let x = Variable(Tensor([2]))
+        let loss = ((w * x) - 1).pow(2).sum()
+        loss.backward()
+        let nodes = loss.graph()
+        #expect(nodes.map(\.op) == ["leaf", "leaf", "mul", "shift", "pow", "sum"])
+        #expect(nodes[0].label == "w" && nodes[0].grad == Tensor([0]))
+        #expect(nodes[2].inputs == [0, 1])
+        #expect(nodes.last!.value.item == 0)
+    }
+
+    @Test("a long chain does not overflow the stack")
+    func deepGraph() {
+        let x = Variable(Tensor(1), requiresGrad: true)
+        var y = x
+        for _ in 0..<20_000 { y = y * 1.0001 }
+        y.backward()
+        #expect(abs(x.grad!.item - Float(pow(1.0001, 20_000.0))) < 1e-2)
+    }
+}
