@@ -222,11 +222,14 @@ extension Variable {
     /// 2-D convolution: `x: [N, Cin, H, W]`, `weight: [Cout, Cin, kh, kw]`, `bias: [Cout]` → `[N, Cout, Ho, Wo]`.
     /// ∂x = col2im(Wᵀ·g), ∂W = g·im2col(x)ᵀ, ∂b = Σ g over N, Ho, Wo
     public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) -> Variable {
-        let (out, saved) = Conv.conv2d(x.value, weight: weight.value, bias: bias?.value, stride: stride, padding: padding)
+        // Keep the unfolded input only if the weight will want its gradient (it is the largest saved tensor).
+        let needWeight = GradMode.isEnabled && (weight.requiresGrad || bias?.requiresGrad == true)
+        let (out, saved) = Conv.conv2d(x.value, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
+                                       keepColumns: needWeight)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(out, op: "conv2d", inputs: inputs) { g in
             let grads = Conv.conv2dBackward(g, weight: weight.value, saved: saved, needInput: x.requiresGrad,
-                                            needWeight: weight.requiresGrad || bias?.requiresGrad == true)
+                                            needWeight: needWeight)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])
         }
     }

@@ -4,12 +4,14 @@ public enum Conv {
     /// What a convolution's forward pass keeps for its backward pass.
     public struct Saved: Sendable {
         public let geometry: ConvGeometry
-        /// im2col of the input: `[C·kh·kw, N·Ho·Wo]`.
-        public let columns: Tensor
+        /// im2col of the input: `[C·kh·kw, N·Ho·Wo]`; nil when the weight's gradient is not wanted.
+        public let columns: Tensor?
     }
 
     /// `x: [N, Cin, H, W]`, `weight: [Cout, Cin, kh, kw]`, `bias: [Cout]?` → `[N, Cout, Ho, Wo]`.
-    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> (Tensor, Saved) {
+    /// `keepColumns: false` drops the unfolded input at once (a frozen layer needs no weight gradient).
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
+                              keepColumns: Bool = true) -> (Tensor, Saved) {
         let cout = weight.shape[0]
         let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3],
                              kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
@@ -17,7 +19,7 @@ public enum Conv {
         let product = Tensor.gemm(weight.reshaped([cout, g.patchSize]), columns)       // [Cout, N·L]
         var out = Tensor.swapLeadingAxes(product, cout, g.n, g.ho * g.wo)              // [N, Cout, L]
         if let bias { addChannelBias(&out, bias, channels: cout, plane: g.ho * g.wo) }
-        return (out.reshaped([g.n, cout, g.ho, g.wo]), Saved(geometry: g, columns: columns))
+        return (out.reshaped([g.n, cout, g.ho, g.wo]), Saved(geometry: g, columns: keepColumns ? columns : nil))
     }
 
     /// Gradients of `conv2d` from the output gradient `gout: [N, Cout, Ho, Wo]`:
@@ -26,7 +28,8 @@ public enum Conv {
                                       needWeight: Bool = true) -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
         let g = saved.geometry, cout = weight.shape[0], l = g.ho * g.wo
         let g2 = Tensor.swapLeadingAxes(gout, g.n, cout, l).reshaped([cout, g.n * l])   // [Cout, N·L]
-        let dweight = needWeight ? Tensor.gemm(g2, saved.columns, transposeB: true).reshaped(weight.shape) : nil
+        precondition(!needWeight || saved.columns != nil, "conv2d: weight gradient requested but columns were not kept")
+        let dweight = needWeight ? Tensor.gemm(g2, saved.columns!, transposeB: true).reshaped(weight.shape) : nil
         let dbias = needWeight ? rowSums(g2) : nil
         var dx: Tensor?
         if needInput {

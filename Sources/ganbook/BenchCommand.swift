@@ -33,23 +33,25 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        keepFreedMemory()
         setEngineThreads(threads)
         if gemmShapes { return timeGEMMShapes(batch: batch) }
         var g = SeededGenerator(seed: 0)
-        let images: Tensor
+        // Kept as bytes, as the PyTorch reference does; each batch is converted to [−1, 1] floats.
+        let images: LabeledImages
         var source = "random"
         if !randomData, let data = try? DataDirectory(root: root.paths.data).load(.mnist, .train) {
-            images = data.imageTensor()
+            images = data
             source = "MNIST train (\(data.count))"
         } else {
-            images = Tensor.rand([max(batch * 4, 256), 1, 28, 28], low: -1, high: 1, using: &g)
+            let n = max(batch * 4, 256)
+            images = LabeledImages(name: "random", rows: 28, cols: 28, pixels: (0..<n * 784).map { _ in UInt8(g.next() % 256) },
+                                   labels: [UInt8](repeating: 0, count: n))
         }
-        var sampler = BatchSampler(count: images.shape[0], batchSize: batch, seed: 1)
+        var sampler = BatchSampler(count: images.count, batchSize: batch, seed: 1)
         let gan = GANPair(GANArchitecture(rawValue: arch)!, using: &g)
 
         func oneStep() {
-            let real = images.rows(sampler.next())
+            let real = images.imageBatch(sampler.next())
             let z = Tensor.randn([batch, gan.latent], using: &g)
             gan.step(real: real, z: z)
         }
