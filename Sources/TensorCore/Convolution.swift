@@ -17,14 +17,17 @@ public struct ConvGeometry: Equatable, Sendable {
     /// Columns of the im2col matrix: one per (image, output position).
     public var positions: Int { n * ho * wo }
 
-    /// The output columns `first..<end` whose input column ow·s − p + j lies inside the image
-    /// (the others read padding): lets the inner loops run without a bounds test.
-    func validOutputColumns(kernelColumn j: Int) -> (first: Int, end: Int) {
-        var first = 0
-        while first < wo && first * stride - padding + j < 0 { first += 1 }
-        var end = wo
-        while end > first && (end - 1) * stride - padding + j >= w { end -= 1 }
-        return (first, end)
+    /// Padded plane sizes: the image with p zeros on every side, so that every patch lies inside it.
+    var paddedH: Int { h + 2 * padding }
+    var paddedW: Int { w + 2 * padding }
+
+    /// Where output position (oh, ow) reads in a padded plane, relative to kernel tap (0, 0):
+    /// (oh·s)·Wp + ow·s. Tap (i, j) adds i·Wp + j. One table serves every channel, image and tap.
+    func positionOffsets() -> [Int] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(ho * wo)
+        for oh in 0..<ho { for ow in 0..<wo { offsets.append(oh * stride * paddedW + ow * stride) } }
+        return offsets
     }
 }
 
@@ -32,66 +35,63 @@ extension Tensor {
     /// Unfolds every k×k patch into a column: `[N, C, H, W]` → `[C·kh·kw, N·Ho·Wo]`.
     /// Row (c, i, j) holds pixel (oh·s − p + i, ow·s − p + j) of channel c for every output position;
     /// positions that fall in the padding are 0. A convolution is then one matrix product.
+    ///
+    /// The image is first copied into zero-padded planes, so the gather needs no bounds tests: each
+    /// (row, image) is Ho·Wo loads through one shared offset table (outputs are often only 7×7, so
+    /// per-line loop overhead, not memory, was the cost of the direct version).
     public static func im2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
-        let ho = g.ho, wo = g.wo, planeOut = ho * wo, columns = g.positions
-        return Profiler.measure("im2col") { build(shape: [g.patchSize, columns]) { out in
-            let dst = UnsafeSendable(out.baseAddress!)
-            x.scalars.withUnsafeBufferPointer { xb in
-                let src = UnsafeSendable(UnsafeMutablePointer(mutating: xb.baseAddress!))
-                parallelChunks(g.patchSize, work: g.patchSize * columns) { rows in
-                    for row in rows {
-                        let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
-                        let (first, end) = g.validOutputColumns(kernelColumn: j)
-                        let shift = j - g.padding
-                        for n in 0..<g.n {
-                            let plane = src.pointer + (n * g.c + c) * g.h * g.w
-                            let base = dst.pointer + row * columns + n * planeOut
-                            for oh in 0..<ho {
-                                let ih = oh * g.stride - g.padding + i
-                                let line = base + oh * wo
-                                guard ih >= 0 && ih < g.h, first < end else {
-                                    line.initialize(repeating: 0, count: wo)
-                                    continue
+        Profiler.measure("im2col") {
+            let planeOut = g.ho * g.wo, columns = g.positions
+            let padded = x.zeroPadded(g.padding)
+            let offsets = g.positionOffsets()
+            let paddedPlane = g.paddedH * g.paddedW
+            return build(shape: [g.patchSize, columns]) { out in
+                let dst = UnsafeSendable(out.baseAddress!)
+                padded.scalars.withUnsafeBufferPointer { xb in
+                    offsets.withUnsafeBufferPointer { ob in
+                        let src = xb.baseAddress!, table = ob.baseAddress!
+                        parallelChunks(g.patchSize, work: g.patchSize * columns) { rows in
+                            for row in rows {
+                                let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
+                                let tap = i * g.paddedW + j
+                                for n in 0..<g.n {
+                                    let plane = src + (n * g.c + c) * paddedPlane + tap
+                                    let line = dst.pointer + row * columns + n * planeOut
+                                    for p in 0..<planeOut { line[p] = plane[table[p]] }
                                 }
-                                // Padding on the left and right, then a branch-free strided copy.
-                                let input = plane + ih * g.w + shift
-                                for ow in 0..<first { line[ow] = 0 }
-                                for ow in first..<end { line[ow] = input[ow * g.stride] }
-                                for ow in end..<wo { line[ow] = 0 }
                             }
                         }
                     }
                 }
             }
-        } }
+        }
     }
 
     /// Folds columns back into images, adding overlapping contributions (the adjoint of `im2col`):
-    /// `[C·kh·kw, N·Ho·Wo]` → `[N, C, H, W]`.
+    /// `[C·kh·kw, N·Ho·Wo]` → `[N, C, H, W]`. Accumulates into padded planes, then crops the padding.
     public static func col2im(_ cols: Tensor, _ g: ConvGeometry) -> Tensor {
-        let ho = g.ho, wo = g.wo, planeOut = ho * wo, columns = g.positions
-        var out = zeros([g.n, g.c, g.h, g.w])
-        Profiler.measure("col2im") { out.withUnsafeMutableBufferPointer { ob in
-            let dst = UnsafeSendable(ob.baseAddress!)
-            cols.scalars.withUnsafeBufferPointer { cb in
-                let src = UnsafeSendable(UnsafeMutablePointer(mutating: cb.baseAddress!))
-                // Each channel's plane is written by its own rows only: split by channel, no races.
-                parallelChunks(g.c, work: g.patchSize * columns) { channels in
-                    for c in channels {
-                        for i in 0..<g.kh {
-                            for j in 0..<g.kw {
-                                let row = (c * g.kh + i) * g.kw + j
-                                let (first, end) = g.validOutputColumns(kernelColumn: j)
-                                let shift = j - g.padding
-                                if first >= end { continue }
-                                for n in 0..<g.n {
-                                    let plane = dst.pointer + (n * g.c + c) * g.h * g.w
-                                    let base = src.pointer + row * columns + n * planeOut
-                                    for oh in 0..<ho {
-                                        let ih = oh * g.stride - g.padding + i
-                                        if ih < 0 || ih >= g.h { continue }
-                                        let line = base + oh * wo, target = plane + ih * g.w + shift
-                                        for ow in first..<end { target[ow * g.stride] += line[ow] }
+        Profiler.measure("col2im") {
+            let planeOut = g.ho * g.wo, columns = g.positions
+            let offsets = g.positionOffsets()
+            let paddedPlane = g.paddedH * g.paddedW
+            var padded = zeros([g.n, g.c, g.paddedH, g.paddedW])
+            padded.withUnsafeMutableBufferPointer { pb in
+                let dst = UnsafeSendable(pb.baseAddress!)
+                cols.scalars.withUnsafeBufferPointer { cb in
+                    offsets.withUnsafeBufferPointer { ob in
+                        let src = cb.baseAddress!, table = ob.baseAddress!
+                        // Each channel's planes are written by its own rows only: split by channel, no races.
+                        parallelChunks(g.c, work: g.patchSize * columns) { channels in
+                            for c in channels {
+                                for i in 0..<g.kh {
+                                    for j in 0..<g.kw {
+                                        let row = (c * g.kh + i) * g.kw + j, tap = i * g.paddedW + j
+                                        for n in 0..<g.n {
+                                            let plane = dst.pointer + (n * g.c + c) * paddedPlane + tap
+                                            let line = src + row * columns + n * planeOut
+                                            // Within one tap the positions are distinct, so no two adds collide.
+                                            for p in 0..<planeOut { plane[table[p]] += line[p] }
+                                        }
                                     }
                                 }
                             }
@@ -99,8 +99,42 @@ extension Tensor {
                     }
                 }
             }
-        } }
+            return padded.cropped(g.padding)
+        }
+    }
+
+    /// `[N, C, H, W]` → `[N, C, H + 2p, W + 2p]` with zeros around each plane (itself when p = 0).
+    func zeroPadded(_ p: Int) -> Tensor {
+        if p == 0 { return self }
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let hp = h + 2 * p, wp = w + 2 * p
+        var out = Tensor.zeros([n, c, hp, wp])
+        out.withUnsafeMutableBufferPointer { ob in
+            scalars.withUnsafeBufferPointer { xb in
+                for plane in 0..<(n * c) {
+                    for y in 0..<h {
+                        (ob.baseAddress! + (plane * hp + y + p) * wp + p).update(from: xb.baseAddress! + (plane * h + y) * w, count: w)
+                    }
+                }
+            }
+        }
         return out
+    }
+
+    /// The inverse of `zeroPadded`: drops p pixels from every side of each plane.
+    func cropped(_ p: Int) -> Tensor {
+        if p == 0 { return self }
+        let (n, c, hp, wp) = (shape[0], shape[1], shape[2], shape[3])
+        let h = hp - 2 * p, w = wp - 2 * p
+        return Tensor.build(shape: [n, c, h, w]) { out in
+            scalars.withUnsafeBufferPointer { xb in
+                for plane in 0..<(n * c) {
+                    for y in 0..<h {
+                        (out.baseAddress! + (plane * h + y) * w).update(from: xb.baseAddress! + (plane * hp + y + p) * wp + p, count: w)
+                    }
+                }
+            }
+        }
     }
 
     /// `[A, B, L]` → `[B, A, L]`: swaps the two leading axes, moving whole rows of L.

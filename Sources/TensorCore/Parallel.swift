@@ -4,6 +4,7 @@ import Dispatch
 @usableFromInline
 nonisolated(unsafe) var engineThreads = 2
 
+
 /// Sets how many threads the engine uses. BLAS itself stays single-threaded: the engine splits each
 /// large product across its own threads (see `BLAS.parallelSgemm`).
 public func setEngineThreads(_ n: Int) {

@@ -122,4 +122,15 @@ func timeGEMMShapes(batch n: Int) {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
         print("\(label)  M=\(m) K=\(k) N=\(nn)  \(String(format: "%6.1f", 2 * Double(m * k * nn) / seconds / 1e9)) GFLOP/s  \(String(format: "%.2f", seconds * 1e3)) ms")
     }
+    // The unfolding kernels around conv2's products, in GB/s of columns written or read.
+    let geometry = ConvGeometry(n: n, c: 64, h: 14, w: 14, kh: 4, kw: 4, stride: 2, padding: 1)
+    let x = Tensor.randn([n, 64, 14, 14], using: &g)
+    let cols = Tensor.im2col(x, geometry)
+    for (label, body) in [("im2col  D.conv2", { _ = Tensor.im2col(x, geometry) }), ("col2im  D.conv2", { _ = Tensor.col2im(cols, geometry) })] {
+        body()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<20 { body() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / 20
+        print("\(label)  [\(geometry.patchSize), \(geometry.positions)]  \(String(format: "%.2f", seconds * 1e3)) ms  \(String(format: "%.1f", Double(cols.count * 4) / seconds / 1e9)) GB/s")
+    }
 }
