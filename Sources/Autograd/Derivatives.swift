@@ -238,11 +238,11 @@ extension Variable {
     /// Ho = (H − 1)·s − 2p + kh + outputPadding.   ∂x = Wᵀ-conv of g, ∂W = x·im2col(g)ᵀ, ∂b = Σ g
     public static func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int,
                                        outputPadding: Int = 0) -> Variable {
-        let (out, geometry) = Conv.convTranspose2d(x.value, weight: weight.value, bias: bias?.value, stride: stride,
-                                                   padding: padding, outputPadding: outputPadding)
+        let (out, geometry, inputMatrix) = Conv.convTranspose2d(x.value, weight: weight.value, bias: bias?.value, stride: stride,
+                                                                padding: padding, outputPadding: outputPadding)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(out, op: "conv_transpose2d", inputs: inputs) { g in
-            let grads = Conv.convTranspose2dBackward(g, x: x.value, weight: weight.value, geometry: geometry,
+            let grads = Conv.convTranspose2dBackward(g, x: x.value, inputMatrix: inputMatrix, weight: weight.value, geometry: geometry,
                                                      needInput: x.requiresGrad,
                                                      needWeight: weight.requiresGrad || bias?.requiresGrad == true)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])

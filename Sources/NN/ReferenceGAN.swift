@@ -142,28 +142,35 @@ public final class GANPair {
         let n = real.shape[0]
         let ones = Variable(.ones([n])), zeros = Variable(.zeros([n]))
         let fake = G(Variable(z))
+        let (lossD, dReal, dFakeBefore) = updateD(real: real, fake: fake, ones: ones, zeros: zeros)
+        let (lossG, dFakeAfter) = updateG(fake: fake, ones: ones)
+        return StepResult(lossD: lossD, lossG: lossG, dReal: dReal, dFakeBefore: dFakeBefore, dFakeAfter: dFakeAfter)
+    }
 
+    /// D's update: bce(D(real), 1) + bce(D(fake.detach()), 0). Returns the loss, mean σ(D(real)), mean σ(D(fake)).
+    /// Its own function so that D's two graphs are released before G's pass begins.
+    private func updateD(real: Tensor, fake: Variable, ones: Variable, zeros: Variable) -> (Float, Float, Float) {
         optimizerD.zeroGrad()
         let outReal = D(Variable(real))
         let outFake = D(fake.detach())
         let lossD = Loss.bceWithLogits(outReal, ones) + Loss.bceWithLogits(outFake, zeros)
         lossD.backward()
         optimizerD.step()
+        return (lossD.value.item, outReal.value.sigmoid().mean().item, outFake.value.sigmoid().mean().item)
+    }
 
+    /// G's update through the (frozen) D: bce(D(fake), 1), the non-saturating loss. Returns it and mean σ(D(fake)).
+    private func updateG(fake: Variable, ones: Variable) -> (Float, Float) {
         optimizerG.zeroGrad()
         // D is frozen while G learns through it: its gradients would be thrown away anyway (PyTorch
-        // computes and keeps them; here D's .grad stays that of its own update, which is what a learner inspects).
+        // computes them again; here D's .grad stays that of its own update, which is what a learner inspects).
         D.setRequiresGrad(false)
+        defer { D.setRequiresGrad(true) }
         let outG = D(fake)
         let lossG = Loss.bceWithLogits(outG, ones)
         lossG.backward()
-        D.setRequiresGrad(true)
         optimizerG.step()
-
-        return StepResult(lossD: lossD.value.item, lossG: lossG.value.item,
-                          dReal: outReal.value.sigmoid().mean().item,
-                          dFakeBefore: outFake.value.sigmoid().mean().item,
-                          dFakeAfter: outG.value.sigmoid().mean().item)
+        return (lossG.value.item, outG.value.sigmoid().mean().item)
     }
 
     /// G's and D's state under `G.` and `D.` prefixes, as the reference's checkpoint names them.

@@ -69,7 +69,8 @@ extension Tensor {
 
     /// Folds columns back into images, adding overlapping contributions (the adjoint of `im2col`):
     /// `[C·kh·kw, N·Ho·Wo]` → `[N, C, H, W]`. Accumulates into padded planes, then crops the padding.
-    public static func col2im(_ cols: Tensor, _ g: ConvGeometry) -> Tensor {
+    /// `bias` (`[C]`), when given, is added to every pixel of its channel while cropping (a transposed conv's bias).
+    public static func col2im(_ cols: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) -> Tensor {
         Profiler.measure("col2im") {
             let planeOut = g.ho * g.wo, columns = g.positions
             let offsets = g.positionOffsets()
@@ -99,7 +100,7 @@ extension Tensor {
                     }
                 }
             }
-            return padded.cropped(g.padding)
+            return padded.cropped(g.padding, addingChannelBias: bias)
         }
     }
 
@@ -121,31 +122,57 @@ extension Tensor {
         return out
     }
 
-    /// The inverse of `zeroPadded`: drops p pixels from every side of each plane.
-    func cropped(_ p: Int) -> Tensor {
-        if p == 0 { return self }
+    /// The inverse of `zeroPadded`: drops p pixels from every side of each plane, adding `bias[c]` to channel c.
+    func cropped(_ p: Int, addingChannelBias bias: Tensor? = nil) -> Tensor {
+        if p == 0 && bias == nil { return self }
         let (n, c, hp, wp) = (shape[0], shape[1], shape[2], shape[3])
         let h = hp - 2 * p, w = wp - 2 * p
         return Tensor.build(shape: [n, c, h, w]) { out in
             scalars.withUnsafeBufferPointer { xb in
                 for plane in 0..<(n * c) {
+                    let shift = bias?.scalars[plane % c] ?? 0
                     for y in 0..<h {
-                        (out.baseAddress! + (plane * h + y) * w).update(from: xb.baseAddress! + (plane * hp + y + p) * wp + p, count: w)
+                        let to = out.baseAddress! + (plane * h + y) * w, from = xb.baseAddress! + (plane * hp + y + p) * wp + p
+                        for t in 0..<w { to[t] = from[t] + shift }
                     }
                 }
             }
         }
     }
 
+    /// Σ over every axis but 1: `[N, C, …]` → `[C]` (a convolution's bias gradient), in Double per channel.
+    public func channelSums() -> Tensor {
+        let n = shape[0], c = shape[1], l = shape.dropFirst(2).product
+        var sums = [Double](repeating: 0, count: c)
+        scalars.withUnsafeBufferPointer { xb in
+            for i in 0..<n {
+                for ch in 0..<c {
+                    let base = xb.baseAddress! + (i * c + ch) * l
+                    var s: Float = 0
+                    for t in 0..<l { s += base[t] }
+                    sums[ch] += Double(s)
+                }
+            }
+        }
+        return Tensor(sums.map { Float($0) })
+    }
+
     /// `[A, B, L]` → `[B, A, L]`: swaps the two leading axes, moving whole rows of L.
-    /// Converts between the GEMM layout `[Cout, N·L]` and the image layout `[N, Cout, L]`.
-    public static func swapLeadingAxes(_ x: Tensor, _ a: Int, _ b: Int, _ l: Int) -> Tensor {
+    /// Converts between the GEMM layout `[Cout, N·L]` and the image layout `[N, Cout, L]`;
+    /// `addingRowBias` (`[A]`) adds bias[i] to every element of source row i on the way (a conv's bias).
+    public static func swapLeadingAxes(_ x: Tensor, _ a: Int, _ b: Int, _ l: Int, addingRowBias bias: Tensor? = nil) -> Tensor {
         Profiler.measure("swap axes") { build(shape: [b, a, l]) { out in
             x.scalars.withUnsafeBufferPointer { src in
                 parallelChunks(a, work: a * b * l) { rows in
                     for i in rows {
+                        let shift = bias?.scalars[i] ?? 0
                         for j in 0..<b {
-                            (out.baseAddress! + (j * a + i) * l).update(from: src.baseAddress! + (i * b + j) * l, count: l)
+                            let to = out.baseAddress! + (j * a + i) * l, from = src.baseAddress! + (i * b + j) * l
+                            if bias == nil {
+                                to.update(from: from, count: l)
+                            } else {
+                                for t in 0..<l { to[t] = from[t] + shift }
+                            }
                         }
                     }
                 }

@@ -17,8 +17,7 @@ public enum Conv {
                              kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
         let columns = Tensor.im2col(x, g)
         let product = Tensor.gemm(weight.reshaped([cout, g.patchSize]), columns)       // [Cout, N·L]
-        var out = Tensor.swapLeadingAxes(product, cout, g.n, g.ho * g.wo)              // [N, Cout, L]
-        if let bias { addChannelBias(&out, bias, channels: cout, plane: g.ho * g.wo) }
+        let out = Tensor.swapLeadingAxes(product, cout, g.n, g.ho * g.wo, addingRowBias: bias)   // [N, Cout, L] + b
         return (out.reshaped([g.n, cout, g.ho, g.wo]), Saved(geometry: g, columns: keepColumns ? columns : nil))
     }
 
@@ -30,7 +29,7 @@ public enum Conv {
         let g2 = Tensor.swapLeadingAxes(gout, g.n, cout, l).reshaped([cout, g.n * l])   // [Cout, N·L]
         precondition(!needWeight || saved.columns != nil, "conv2d: weight gradient requested but columns were not kept")
         let dweight = needWeight ? Tensor.gemm(g2, saved.columns!, transposeB: true).reshaped(weight.shape) : nil
-        let dbias = needWeight ? rowSums(g2) : nil
+        let dbias = needWeight ? gout.channelSums() : nil
         var dx: Tensor?
         if needInput {
             let dcols = Tensor.gemm(weight.reshaped([cout, g.patchSize]), transposeA: true, g2)  // [Cin·k·k, N·L]
@@ -42,8 +41,9 @@ public enum Conv {
     /// Transposed convolution (the gradient of a convolution, used to upsample):
     /// `x: [N, Cin, H, W]`, `weight: [Cin, Cout, kh, kw]` → `[N, Cout, Ho, Wo]`,
     /// Ho = (H − 1)·s − 2p + kh + outputPadding.
+    /// Also returns the input in GEMM layout `[Cin, N·H·W]`, which the weight gradient needs again.
     public static func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
-                                       outputPadding: Int) -> (Tensor, ConvGeometry) {
+                                       outputPadding: Int) -> (Tensor, ConvGeometry, inputMatrix: Tensor) {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
         let ho = (h - 1) * stride - 2 * padding + kh + outputPadding
@@ -52,22 +52,20 @@ public enum Conv {
         let g = ConvGeometry(n: n, c: cout, h: ho, w: wo, kh: kh, kw: kw, stride: stride, padding: padding)
         let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
         let columns = Tensor.gemm(weight.reshaped([cin, cout * kh * kw]), transposeA: true, x2)  // [Cout·k·k, N·H·W]
-        var out = Tensor.col2im(columns, g)
-        if let bias { addChannelBias(&out, bias, channels: cout, plane: ho * wo) }
-        return (out, g)
+        let out = Tensor.col2im(columns, g, bias: bias)
+        return (out, g, x2)
     }
 
     /// Gradients of `convTranspose2d` from `gout: [N, Cout, Ho, Wo]`.
-    public static func convTranspose2dBackward(_ gout: Tensor, x: Tensor, weight: Tensor, geometry g: ConvGeometry,
-                                               needInput: Bool = true, needWeight: Bool = true)
+    public static func convTranspose2dBackward(_ gout: Tensor, x: Tensor, inputMatrix x2: Tensor, weight: Tensor,
+                                               geometry g: ConvGeometry, needInput: Bool = true, needWeight: Bool = true)
         -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let dcols = Tensor.im2col(gout, g)                                                 // [Cout·k·k, N·H·W]
         var dweight: Tensor?, dbias: Tensor?
         if needWeight {
-            let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
             dweight = Tensor.gemm(x2, dcols, transposeB: true).reshaped(weight.shape)      // [Cin, Cout·k·k]
-            dbias = gout.sum(axes: [0, 2, 3])
+            dbias = gout.channelSums()
         }
         var dx: Tensor?
         if needInput {
@@ -116,40 +114,5 @@ public enum Conv {
             }
         }
         return dx
-    }
-
-    /// `out[n, c, :] += bias[c]` on `[N, C, L]` data.
-    static func addChannelBias(_ out: inout Tensor, _ bias: Tensor, channels: Int, plane: Int) {
-        out.withUnsafeMutableBufferPointer { o in
-            let images = o.count / (channels * plane)
-            for n in 0..<images {
-                for c in 0..<channels {
-                    let b = bias.scalars[c], base = (n * channels + c) * plane
-                    for i in 0..<plane { o[base + i] += b }
-                }
-            }
-        }
-    }
-
-    /// Sum of each row of a matrix: `[R, K]` → `[R]`.
-    static func rowSums(_ m: Tensor) -> Tensor {
-        let r = m.shape[0], k = m.shape[1]
-        return Tensor.build(shape: [r]) { out in
-            m.scalars.withUnsafeBufferPointer { src in
-                for i in 0..<r {
-                    var s: Double = 0
-                    var block = SIMD8<Float>()
-                    var j = 0
-                    let row = src.baseAddress! + i * k
-                    while j + 8 <= k {
-                        for t in 0..<8 { block[t] += row[j + t] }
-                        j += 8
-                    }
-                    s += Double(block.sum())
-                    while j < k { s += Double(row[j]); j += 1 }
-                    out[i] = Float(s)
-                }
-            }
-        }
     }
 }

@@ -59,7 +59,7 @@ struct ConvolutionTests {
         var g = SeededGenerator(seed: 12)
         let x = Tensor.randn([n, cin, h, w], using: &g), weight = Tensor.randn([cin, cout, k, k], using: &g)
         let bias = Tensor.randn([cout], using: &g)
-        let (fast, _) = Conv.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
+        let (fast, _, _) = Conv.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
         let slow = Conv.naiveConvTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
         #expect(fast.shape == slow.shape)
         #expect(maxDifference(fast, slow) < 1e-4)
