@@ -26,14 +26,18 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
         // MARK: - Engine
-        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CSystem"], swiftSettings: numericSettings),
         .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Autograd", "TensorCore"], swiftSettings: numericSettings),
 
         // MARK: - Data
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+
+        // MARK: - Leaves: pictures
+        .target(name: "TextPlot", dependencies: ["CZlib"]),
 
         // MARK: - Terminal and executable
         .target(name: "REPL", dependencies: ["Datasets", "CReadline"]),
@@ -47,5 +51,6 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
     ]
 )

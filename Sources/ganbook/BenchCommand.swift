@@ -33,6 +33,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        retainFreedMemory()
         setEngineThreads(threads)
         if gemmShapes { return timeGEMMShapes(batch: batch) }
         var g = SeededGenerator(seed: 0)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import REPL
+import TensorCore
 
 @main
 struct Ganbook: ParsableCommand {
@@ -19,6 +20,7 @@ struct Ganbook: ParsableCommand {
     var paths: Paths { Paths(dataDirOverride: dataDir) }
 
     func run() throws {
+        retainFreedMemory()
         var repl = REPL(course: Course(lessonsFolder: paths.lessons),
                         data: DataDirectory(root: paths.data),
                         write: { print($0) })
