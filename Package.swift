@@ -40,9 +40,9 @@ let package = Package(
         .target(name: "TextPlot", dependencies: ["CZlib"]),
 
         // MARK: - Terminal and executable
-        .target(name: "REPL", dependencies: ["Datasets", "CReadline"]),
+        .target(name: "REPL", dependencies: ["Datasets", "TextPlot", "CReadline"]),
         .executableTarget(name: "ganbook", dependencies: [
-            "REPL", "Datasets", "NN", "Autograd", "TensorCore",
+            "REPL", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

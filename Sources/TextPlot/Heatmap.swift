@@ -1,0 +1,124 @@
+/// Matrices and filters as coloured cells, with a legend; a 2-D field with points drawn over it.
+public enum Heatmap {
+    /// The colour of `f` ∈ 0…1 on the sequential scale (dark → light), or on the diverging scale
+    /// (f = 0 blue, 0.5 white, 1 red) for signed data.
+    static func color(_ f: Double, diverging: Bool) -> Color {
+        let t = min(max(f, 0), 1)
+        guard diverging else { return .gray(0.1 + 0.9 * t) }
+        if t < 0.5 {
+            let u = t / 0.5           // 0 → strong blue, 1 → white
+            return .rgb(0.15 + 0.85 * u, 0.35 + 0.65 * u, 1.0)
+        }
+        let u = (t - 0.5) / 0.5       // 0 → white, 1 → strong red
+        return .rgb(1.0, 1.0 - 0.8 * u, 1.0 - 0.85 * u)
+    }
+
+    static let asciiRamp: [Character] = [".", ":", "-", "=", "+", "*", "#", "%", "@"]
+    static let unicodeRamp: [Character] = ["·", "░", "▒", "▓", "█"]
+
+    /// Each entry as a 2-column cell. Signed data (any negative value) uses a diverging scale symmetric
+    /// around 0; without colour, cells read "-▓" / "+░" (sign, then magnitude).
+    /// `values` row-major, `rows × cols`. A legend line with the scale ends the picture.
+    public static func canvas(rows: Int, cols: Int, values: [Double], style: Style, legend: Bool = true) -> Canvas {
+        precondition(values.count == rows * cols, "heatmap: \(values.count) values for \(rows)×\(cols)")
+        let finite = values.filter { $0.isFinite }
+        let signed = finite.contains { $0 < 0 }
+        let bound = max(finite.map { abs($0) }.max() ?? 1, 1e-12)
+        let lo = signed ? -bound : (finite.min() ?? 0), hi = signed ? bound : (finite.max() ?? 1)
+        let span = hi - lo
+        func fraction(_ v: Double) -> Double { span > 0 ? (v - lo) / span : 0.5 }
+        var canvas = Canvas(width: cols * 2, height: rows + (legend ? 1 : 0))
+        let ramp = style.charset == .ascii ? asciiRamp : unicodeRamp
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let v = values[r * cols + c]
+                if style.color != .none {
+                    let cell = v.isFinite ? Cell(" ", background: color(fraction(v), diverging: signed)) : Cell("?")
+                    canvas[2 * c, r] = cell
+                    canvas[2 * c + 1, r] = cell
+                } else if !v.isFinite {
+                    canvas.write("??", x: 2 * c, y: r)
+                } else if signed {
+                    let m = abs(v) / bound
+                    let glyph = ramp[min(Int(m * Double(ramp.count)), ramp.count - 1)]
+                    canvas[2 * c, r] = Cell(m < 0.05 ? " " : (v < 0 ? "-" : "+"))
+                    canvas[2 * c + 1, r] = Cell(glyph)
+                } else {
+                    let glyph = ramp[min(Int(fraction(v) * Double(ramp.count)), ramp.count - 1)]
+                    canvas[2 * c, r] = Cell(glyph)
+                    canvas[2 * c + 1, r] = Cell(glyph)
+                }
+            }
+        }
+        if legend {
+            var line: [Cell] = Array((formatNumber(lo) + " ").map { Cell($0) })
+            let steps = 8
+            for i in 0...steps {
+                let f = Double(i) / Double(steps)
+                if style.color != .none {
+                    line.append(Cell(" ", background: color(f, diverging: signed)))
+                } else {
+                    let v = lo + f * span
+                    let m = signed ? abs(v) / bound : f
+                    let glyph = ramp[min(Int(m * Double(ramp.count)), ramp.count - 1)]
+                    line.append(Cell(signed ? (m < 0.05 ? " " : glyph) : glyph))
+                }
+            }
+            line += Array((" " + formatNumber(hi)).map { Cell($0) })
+            let legendCanvas = Canvas(rows: [line])
+            canvas = Canvas.stacked([Canvas(rows: Array(canvas.rows.prefix(rows))), legendCanvas])
+        }
+        return canvas
+    }
+
+    /// A point drawn over a field.
+    public struct Point: Sendable {
+        public let x: Double, y: Double
+        public let kind: Int    // 0, 1, … (e.g. real, fake)
+        public init(x: Double, y: Double, kind: Int) { (self.x, self.y, self.kind) = (x, y, kind) }
+    }
+
+    /// A field of values in 0…1 over a grid (`values[row][col]`, row 0 at the top = largest y), shaded,
+    /// with points overlaid: e.g. where the treasurer says "real", with real and fake coins on top.
+    /// `marks` are the glyphs per point kind (default "o" real, "x" fake).
+    public static func field(_ values: [[Double]], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+                             points: [Point], marks: [Character] = ["o", "x"], xLabel: String = "", yLabel: String = "",
+                             style: Style) -> Canvas {
+        let rows = values.count, cols = values.first?.count ?? 0
+        var canvas = Canvas(width: cols + 2, height: rows + 2)
+        let ramp = style.charset == .ascii ? [" ", ".", ":", "-", "="].map(Character.init) : [" ", "·", "░", "▒", "▓"].map(Character.init)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let v = min(max(values[r][c], 0), 1)
+                canvas[c + 1, r] = style.color != .none
+                    ? Cell(" ", background: .rgb(0.95 - 0.6 * v, 0.55 + 0.35 * v, 0.55 - 0.2 * v))
+                    : Cell(ramp[min(Int(v * Double(ramp.count)), ramp.count - 1)])
+            }
+        }
+        for p in points {
+            let fx = (p.x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound)
+            let fy = (p.y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound)
+            guard fx >= 0, fx <= 1, fy >= 0, fy <= 1, cols > 0, rows > 0 else { continue }
+            let c = min(Int(fx * Double(cols)), cols - 1), r = rows - 1 - min(Int(fy * Double(rows)), rows - 1)
+            var cell = canvas[c + 1, r]
+            cell.glyph = marks[p.kind % marks.count]
+            cell.foreground = style.color != .none ? (p.kind == 0 ? .gray(0.0) : .rgb(0.6, 0.0, 0.0)) : nil
+            canvas[c + 1, r] = cell
+        }
+        let unicode = style.charset == .unicode
+        for r in 0..<rows { canvas[0, r] = Cell(unicode ? "│" : "|") }
+        canvas[0, rows] = Cell(unicode ? "└" : "+")
+        for c in 0..<cols { canvas[c + 1, rows] = Cell(unicode ? "─" : "-") }
+        let left = formatNumber(xRange.lowerBound), right = formatNumber(xRange.upperBound)
+        canvas.write(left, x: 1, y: rows + 1)
+        canvas.write(right, x: cols + 1 - right.count, y: rows + 1)
+        if !xLabel.isEmpty && xLabel.count + left.count + right.count + 4 <= cols {
+            canvas.write(xLabel, x: 1 + (cols - xLabel.count) / 2, y: rows + 1)
+        }
+        if !yLabel.isEmpty {
+            let label = Canvas(text: [yLabel + " ↑".prefix(unicode ? 2 : 0)])
+            canvas = Canvas.stacked([label, canvas])
+        }
+        return canvas
+    }
+}
