@@ -38,6 +38,10 @@ let package = Package(
 
         // MARK: - Leaves: pictures
         .target(name: "TextPlot", dependencies: ["CZlib"]),
+        .target(name: "CellLanguage"),
+
+        // MARK: - Notebook
+        .target(name: "Notebook", dependencies: ["CellLanguage", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"]),
 
         // MARK: - Terminal and executable
         .target(name: "REPL", dependencies: ["Datasets", "TextPlot", "CReadline"]),
@@ -52,5 +56,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
+        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
     ]
 )

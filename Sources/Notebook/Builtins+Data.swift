@@ -1,0 +1,103 @@
+import Autograd
+import CellLanguage
+import Datasets
+import TensorCore
+
+extension Builtins {
+    static let dataBuiltins: [Builtin] = [
+        define("mnist", "mnist()", "The MNIST digits (whatever `make data` installed: full MNIST or the 5,000-digit fallback).",
+               example: "data = mnist(); show(data.image(0))", topic: "data") { args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 0)
+            return .dataset(try interp.loadDataset(.mnist, at: args.range))
+        },
+        define("fashion", "fashion()", "Fashion-MNIST: 28×28 pictures of clothes in ten classes.",
+               example: "data = fashion(); data.classes", topic: "data") { args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 0)
+            return .dataset(try interp.loadDataset(.fashion, at: args.range))
+        },
+    ]
+}
+
+extension Interpreter {
+    /// Loads (once) a dataset, or says exactly what to do when it is missing or broken.
+    func loadDataset(_ name: DatasetName, at range: SourceRange) throws(CellError) -> DatasetValue {
+        if let cached = datasetCache[name] { return cached }
+        guard let directory = dataDirectory else { throw CellError(.value, "no data folder is set for this session", at: range) }
+        guard let source = directory.source(of: name) else {
+            throw CellError(.value, "\(name.title) is not on this machine", at: range, hint: "run `make data` (or `ganbook data fetch`) in a terminal, then try again")
+        }
+        do {
+            let value = DatasetValue(name: name, train: try directory.load(name, .train), test: try directory.load(name, .test), source: source)
+            datasetCache[name] = value
+            return value
+        } catch {
+            throw CellError(.value, error.description.replacingOccurrences(of: "error: ", with: ""), at: range)
+        }
+    }
+}
+
+extension DatasetValue {
+    /// Methods and attributes: `image(i)`, `label(i)`, `images(start, end)`, `labels(start, end)`, `batch(n)`, `classes`, sizes.
+    static let attributeNames = ["image", "label", "images", "labels", "batch", "classes", "train_size", "test_size", "source"]
+
+    func split(_ args: Arguments) throws(CellError) -> LabeledImages {
+        let s = try args.string(nil, "split", default: "train")
+        guard s == "train" || s == "test" else { throw CellError(.value, "split is \"train\" or \"test\"", at: args.range) }
+        return s == "train" ? train : test
+    }
+
+    func attribute(_ name: String, interpreter: Interpreter, at range: SourceRange) throws(CellError) -> Value? {
+        switch name {
+        case "classes": return .list(self.name.classNames.map { .string($0) })
+        case "train_size": return .number(Double(train.count))
+        case "test_size": return .number(Double(test.count))
+        case "source": return .string(source)
+        case "image":
+            return method(name, "image(i, split=\"train\")", "Image i as a [28, 28] tensor of values in [0, 1].") { args, _ throws(CellError) in
+                try args.accept(keywords: ["i", "split"], maxPositional: 1)
+                let part = try self.split(args)
+                let i = try self.index(args, count: part.count)
+                return .tensor(Variable(part.imageBatch([i], range: 0...1).reshaped([part.rows, part.cols])))
+            }
+        case "label":
+            return method(name, "label(i, split=\"train\")", "The class of example i.") { args, _ throws(CellError) in
+                try args.accept(keywords: ["i", "split"], maxPositional: 1)
+                let part = try self.split(args)
+                return .number(Double(part.labels[try self.index(args, count: part.count)]))
+            }
+        case "images", "labels":
+            return method(name, "\(name)(start, end, split=\"train\")", name == "images" ? "Images start..<end as [n, 1, 28, 28] in [0, 1]." : "Labels start..<end as [n].") { args, _ throws(CellError) in
+                try args.accept(keywords: ["start", "end", "split"], maxPositional: 2)
+                let part = try self.split(args)
+                let start = try args.int(0, "start", default: 0), end = try args.int(1, "end", default: part.count)
+                guard start >= 0, end <= part.count, start < end else {
+                    throw CellError(.value, "start..<end must lie in 0..<\(part.count), got \(start)..<\(end)", at: args.range)
+                }
+                try Interpreter.checkBudget([end - start, part.rows * part.cols], at: args.range)
+                let indices = Array(start..<end)
+                return .tensor(Variable(name == "images" ? part.imageBatch(indices, range: 0...1) : part.labelBatch(indices)))
+            }
+        case "batch":
+            return method(name, "batch(n, split=\"train\")", "n random examples: [images [n, 1, 28, 28] in [0, 1], labels [n]].") { args, interp throws(CellError) in
+                try args.accept(keywords: ["n", "split"], maxPositional: 1)
+                let part = try self.split(args)
+                let n = try args.int(0, "n")
+                guard n >= 1, n <= part.count else { throw CellError(.value, "n must be in 1…\(part.count)", at: args.range) }
+                let indices = (0..<n).map { _ in Int(interp.generator.next() % UInt64(part.count)) }
+                return .list([.tensor(Variable(part.imageBatch(indices, range: 0...1))), .tensor(Variable(part.labelBatch(indices)))])
+            }
+        default: return nil
+        }
+    }
+
+    func index(_ args: Arguments, count: Int) throws(CellError) -> Int {
+        let i = try args.int(0, "i")
+        guard i >= -count && i < count else { throw CellError(.value, "index \(i) is out of range: this split has \(count) examples", at: args.range) }
+        return i < 0 ? i + count : i
+    }
+
+    func method(_ name: String, _ signature: String, _ summary: String,
+                _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
+        .function(Function(name: name, help: HelpEntry(signature, summary, example: "data.\(name)(0)", topic: "data"), call: body))
+    }
+}

@@ -1,0 +1,142 @@
+import Autograd
+import CellLanguage
+import NN
+import TensorCore
+import TextPlot
+
+extension Builtins {
+    static let pictureBuiltins: [Builtin] = [
+        define("show", "show(x, scale=1)", "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid.",
+               example: "show(data.image(0))", topic: "pictures") { args, interp throws(CellError) in
+            try args.accept(keywords: ["x", "scale", "columns"], maxPositional: 1)
+            let x = try args.tensor(0, "x").value
+            let images = try grayImages(x, at: args.range)
+            let scale = try positive(args, nil, "scale", default: 1)
+            let style = interp.display.style
+            if images.count == 1 {
+                interp.emit(ImageRenderer.canvas(images[0], scale: scale, maxWidth: interp.display.width, style: style))
+            } else {
+                let columns = try positive(args, nil, "columns", default: max(1, interp.display.width / (images[0].width * scale + 1)))
+                interp.emit(GridRenderer.canvas(images, captions: (0..<images.count).map(String.init), columns: columns, scale: scale, style: style))
+            }
+            return .none
+        },
+        define("plot", "plot(values, …, log=False)", "A line chart of one or more lists or 1-D tensors (loss curves).",
+               example: "plot(losses)", topic: "pictures") { args, interp throws(CellError) in
+            try args.accept(keywords: ["log", "height", "names"], maxPositional: 8)
+            var series: [Series] = []
+            for (i, (v, r)) in args.positional.enumerated() {
+                series.append(Series(args.positional.count > 1 ? "series \(i)" : "", try numbers(v, at: r)))
+            }
+            if let (v, r) = args.value(nil, "names") {
+                guard case .list(let names) = v, names.count == series.count else { throw CellError(.value, "names needs one name per series", at: r) }
+                for i in series.indices { if case .string(let s) = names[i] { series[i].name = s } }
+            }
+            guard !series.isEmpty else { throw CellError(.type, "plot() needs at least one list of values", at: args.range) }
+            let height = try positive(args, nil, "height", default: 12)
+            interp.emit(LineChart.canvas(series, width: min(interp.display.width, 100), height: height,
+                                         logScale: try args.bool(nil, "log", default: false), style: interp.display.style))
+            return .none
+        },
+        define("hist", "hist(x, bins=None)", "A histogram of a tensor's values (weights, gradients, activations).",
+               example: "hist(layer.weight)", topic: "pictures") { args, interp throws(CellError) in
+            try args.accept(keywords: ["x", "height"], maxPositional: 1)
+            let x = try args.tensor(0, "x").value
+            guard x.count > 0 else { throw CellError(.value, "hist of an empty tensor", at: args.range) }
+            interp.emit([tensorSummary(shape: x.shape, values: x.scalars, charset: interp.display.style.charset)])
+            interp.emit(Histogram.canvas(x.scalars.map(Double.init), width: min(interp.display.width, 80),
+                                         height: try positive(args, nil, "height", default: 10), style: interp.display.style))
+            return .none
+        },
+        define("heatmap", "heatmap(x)", "A matrix as coloured cells (blue negative, red positive), with its scale. [k, k] filters too.",
+               example: "heatmap(conv.weight[0, 0])", topic: "pictures") { args, interp throws(CellError) in
+            try args.accept(keywords: ["x"], maxPositional: 1)
+            var x = try args.tensor(0, "x").value
+            while x.rank > 2 && x.shape[0] == 1 { x = x.squeezed(axis: 0) }
+            if x.rank == 1 { x = x.unsqueezed(axis: 0) }
+            guard x.rank == 2 else { throw CellError(.shape, "heatmap takes a matrix [rows, cols], got \(describe(x.shape))", at: args.range) }
+            guard x.shape[1] * 2 <= max(interp.display.width, 40) * 4, x.shape[0] <= 200 else {
+                throw CellError(.shape, "a \(x.shape[0])×\(x.shape[1]) matrix is too big to draw; slice it first", at: args.range)
+            }
+            interp.emit(Heatmap.canvas(rows: x.shape[0], cols: x.shape[1], values: x.scalars.map(Double.init), style: interp.display.style))
+            return .none
+        },
+        define("graph", "graph(x)", "The computation graph behind a tensor: each operation with its shape, value and gradient.",
+               example: "loss = (w * x - y).pow(2).sum(); backward(loss); graph(loss)", topic: "pictures") { args, interp throws(CellError) in
+            try args.accept(keywords: ["x"], maxPositional: 1)
+            let x = try args.tensor(0, "x")
+            let nodes = x.graph()
+            guard nodes.count <= 400 else { throw CellError(.limit, "this graph has \(nodes.count) nodes; graph() draws at most 400", at: args.range) }
+            let charset = interp.display.style.charset
+            let rows = nodes.map { n -> [String] in
+                let name = n.label ?? (n.op == "leaf" ? "input" : "")
+                let inputs = n.inputs.isEmpty ? "" : "(" + n.inputs.map { "#\($0)" }.joined(separator: ", ") + ")"
+                return ["#\(n.id)", n.op + inputs, name, describe(n.shape), brief(n.value, charset: charset),
+                        n.grad.map { brief($0, charset: charset) } ?? "—"]
+            }
+            interp.emit(Table.render(headers: ["node", "op", "name", "shape", "value", "grad"], rows: rows, charset: charset))
+            return .none
+        },
+        define("save_png", "save_png(x, path, scale=4)", "Writes a tensor as a PNG: one image, a grid of images, or (signed matrix) a heatmap.",
+               example: "save_png(samples, \"samples.png\")", topic: "pictures") { args, interp throws(CellError) in
+            try args.accept(keywords: ["x", "path", "scale"], maxPositional: 3)
+            let x = try args.tensor(0, "x").value
+            let path = try args.string(1, "path")
+            guard path.hasSuffix(".png") else { throw CellError(.value, "the file name must end in .png", at: args.value(1, "path")?.range) }
+            let scale = try positive(args, 2, "scale", default: 4)
+            let image: RGBImage
+            if x.rank == 2, x.scalars.contains(where: { $0 < 0 }), x.shape[0] <= 64, x.shape[1] <= 64 {
+                image = RGBImage.heatmap(rows: x.shape[0], cols: x.shape[1], values: x.scalars.map(Double.init), scale: scale * 4)
+            } else {
+                let images = try grayImages(x, at: args.range)
+                image = images.count == 1 ? RGBImage(images[0], scale: scale) : RGBImage.grid(images, columns: 8, scale: scale)
+            }
+            do throws(CheckpointError) { try writeAtomically(PNG.encode(image), to: path) } catch {
+                throw CellError(.value, error.description, at: args.range)
+            }
+            interp.emit(["wrote \(path) (\(image.width)×\(image.height) pixels)"])
+            return .none
+        },
+    ]
+
+    /// `[H, W]`, `[1, H, W]`, `[N, H, W]`, `[N, 1, H, W]` as grey images.
+    static func grayImages(_ x: Tensor, at range: SourceRange) throws(CellError) -> [GrayImage] {
+        var t = x
+        if t.rank == 4 {
+            guard t.shape[1] == 1 else { throw CellError(.shape, "show() draws one channel: got \(describe(t.shape)); pick one, e.g. x[:, 0]", at: range) }
+            t = t.reshaped([t.shape[0], t.shape[2], t.shape[3]])
+        }
+        if t.rank == 2 { t = t.unsqueezed(axis: 0) }
+        guard t.rank == 3, t.count > 0 else { throw CellError(.shape, "show() takes [H, W], [N, H, W] or [N, 1, H, W], got \(describe(x.shape))", at: range) }
+        guard t.shape[0] <= 256 else { throw CellError(.limit, "show() draws at most 256 images; got \(t.shape[0]) — slice, e.g. x[:16]", at: range) }
+        let (n, h, w) = (t.shape[0], t.shape[1], t.shape[2])
+        return (0..<n).map { i in GrayImage(width: w, height: h, pixels: t.scalars[(i * h * w)..<((i + 1) * h * w)].map(Double.init)) }
+    }
+
+    /// A list of numbers or a tensor as [Double] (for plot).
+    static func numbers(_ v: Value, at range: SourceRange) throws(CellError) -> [Double] {
+        switch v {
+        case .tensor(let t): return t.value.scalars.map(Double.init)
+        case .list(let items):
+            var out: [Double] = []
+            for item in items {
+                switch item {
+                case .number(let x): out.append(x)
+                case .tensor(let t) where t.value.count == 1: out.append(Double(t.value.scalars[0]))
+                case .none: out.append(.nan)
+                default: throw CellError(.type, "plot takes numbers, found a \(item.typeName) in the list", at: range)
+                }
+            }
+            return out
+        default: throw CellError(.type, "plot takes a list of numbers or a tensor, got \(v.typeName)", at: range)
+        }
+    }
+
+    /// A tensor in a few characters: the value when it is one number, else the summary's range.
+    static func brief(_ t: Tensor, charset: Charset) -> String {
+        if t.count == 1 { return formatNumber(Double(t.scalars[0])) }
+        if t.count <= 4 { return "[" + t.scalars.map { formatNumber(Double($0)) }.joined(separator: ", ") + "]" }
+        let lo = t.scalars.min() ?? 0, hi = t.scalars.max() ?? 0
+        return (charset == .unicode ? "∈[" : "in [") + formatNumber(Double(lo)) + ", " + formatNumber(Double(hi)) + "]"
+    }
+}

@@ -1,0 +1,230 @@
+import Autograd
+import CellLanguage
+import NN
+import TensorCore
+
+extension Interpreter {
+    /// Builtins that are also tensor methods: `x.exp()` is `exp(x)`, `x.sum(dim=0)` is `sum(x, dim=0)`.
+    static let tensorMethodBuiltins: Set<String> = [
+        "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "leaky_relu", "clamp", "sum", "mean", "std", "var",
+        "max", "min", "argmax", "argmin", "softmax", "log_softmax", "backward", "zero_grad", "detach", "matmul",
+    ]
+
+    /// Tensor attributes and the methods that are not builtins, with their help.
+    static let tensorMembers: [String: HelpEntry] = [
+        "shape": HelpEntry("x.shape", "The sizes of the axes, outermost first.", example: "randn(2, 3).shape", topic: "tensors"),
+        "ndim": HelpEntry("x.ndim", "The number of axes.", example: "zeros(2, 3).ndim", topic: "tensors"),
+        "T": HelpEntry("x.T", "The transpose (last two axes swapped).", example: "x.T", topic: "tensors"),
+        "grad": HelpEntry("x.grad", "∂(last backward's loss)/∂x, once backward has run; None before.", example: "w.grad", topic: "autograd"),
+        "requires_grad": HelpEntry("x.requires_grad", "Whether gradients flow to x (set it on tensors you create).", example: "w.requires_grad = True", topic: "autograd"),
+        "is_leaf": HelpEntry("x.is_leaf", "True for tensors you made, False for computed ones.", example: "(w * 2).is_leaf", topic: "autograd"),
+        "item": HelpEntry("x.item()", "The number in a one-element tensor.", example: "loss.item()", topic: "tensors"),
+        "tolist": HelpEntry("x.tolist()", "The values as (nested) lists.", example: "arange(3).tolist()", topic: "tensors"),
+        "numel": HelpEntry("x.numel()", "The number of elements.", example: "zeros(2, 3).numel()", topic: "tensors"),
+        "size": HelpEntry("x.size(dim=None)", "The shape, or the size of one axis.", example: "x.size(0)", topic: "tensors"),
+        "reshape": HelpEntry("x.reshape(*shape)", "The same values in a new shape; one size may be -1.", example: "arange(6).reshape(2, 3)", topic: "tensors"),
+        "view": HelpEntry("x.view(*shape)", "Same as reshape.", example: "x.view(-1, 784)", topic: "tensors"),
+        "flatten": HelpEntry("x.flatten(start_dim=0)", "Axes from start_dim on merged into one.", example: "images.flatten(1)", topic: "tensors"),
+        "squeeze": HelpEntry("x.squeeze(dim=None)", "Without size-1 axes.", example: "zeros(1, 3).squeeze()", topic: "tensors"),
+        "unsqueeze": HelpEntry("x.unsqueeze(dim)", "With a new size-1 axis at dim.", example: "x.unsqueeze(0)", topic: "tensors"),
+        "transpose": HelpEntry("x.transpose(a, b)", "Axes a and b swapped.", example: "x.transpose(0, 1)", topic: "tensors"),
+        "permute": HelpEntry("x.permute(*dims)", "Axes reordered.", example: "x.permute(0, 2, 3, 1)", topic: "tensors"),
+        "pow": HelpEntry("x.pow(p)", "xᵖ element by element.", example: "x.pow(2)", topic: "maths"),
+        "retain_grad": HelpEntry("x.retain_grad()", "Keep .grad on this computed tensor after backward.", example: "h.retain_grad()", topic: "autograd"),
+        "any": HelpEntry("x.any()", "True if any element is non-zero.", example: "(x > 0).any()", topic: "tensors"),
+        "all": HelpEntry("x.all()", "True if every element is non-zero.", example: "(x > 0).all()", topic: "tensors"),
+    ]
+
+    static let moduleMembers: [String: HelpEntry] = [
+        "parameters": HelpEntry("model.parameters()", "The trainable tensors (for an optimizer).", example: "opt = SGD(net.parameters(), lr=0.1)", topic: "layers"),
+        "named_parameters": HelpEntry("model.named_parameters()", "[name, tensor] pairs, with PyTorch's names.", example: "net.named_parameters()", topic: "layers"),
+        "train": HelpEntry("model.train()", "Training mode: BatchNorm uses batch statistics, Dropout drops.", example: "net.train()", topic: "layers"),
+        "eval": HelpEntry("model.eval()", "Evaluation mode: BatchNorm uses running statistics, Dropout does nothing.", example: "net.eval()", topic: "layers"),
+        "zero_grad": HelpEntry("model.zero_grad()", "Clears every parameter's .grad.", example: "net.zero_grad()", topic: "layers"),
+        "num_params": HelpEntry("model.num_params", "How many trainable numbers it has.", example: "net.num_params", topic: "layers"),
+    ]
+
+    static let optimizerMembers: [String: HelpEntry] = [
+        "step": HelpEntry("opt.step()", "Updates every parameter from its .grad.", example: "opt.step()", topic: "optimizers"),
+        "zero_grad": HelpEntry("opt.zero_grad()", "Clears the parameters' .grad (do it before each backward).", example: "opt.zero_grad()", topic: "optimizers"),
+        "lr": HelpEntry("opt.lr", "The learning rate (can be changed).", example: "opt.lr = 0.01", topic: "optimizers"),
+    ]
+
+    func attribute(_ base: Value, _ name: String, at range: SourceRange) throws(CellError) -> Value {
+        switch base {
+        case .tensor(let t):
+            if let v = try tensorAttribute(t, name, at: range) { return v }
+            if Interpreter.tensorMethodBuiltins.contains(name), let b = Builtins.table[name] {
+                return .function(Function(name: name, help: b.help) { args, interp throws(CellError) in
+                    try b.function.call(Arguments(function: name, positional: [(.tensor(t), range)] + args.positional, keywords: args.keywords, range: args.range), interp)
+                })
+            }
+            throw noAttribute(base, name, at: range, known: Array(Interpreter.tensorMembers.keys) + Array(Interpreter.tensorMethodBuiltins))
+        case .module(let m):
+            if let v = try moduleAttribute(m, name, at: range) { return v }
+            let known = Array(Interpreter.moduleMembers.keys) + m.ownParameters.map(\.name) + m.ownBuffers.map(\.name) + m.children.map(\.name)
+            throw noAttribute(base, name, at: range, known: known)
+        case .optimizer(let o):
+            switch name {
+            case "lr": return .number(Double(o.learningRate))
+            case "step": return method(name, Interpreter.optimizerMembers[name]!) { _, _ in o.step(); return .none }
+            case "zero_grad": return method(name, Interpreter.optimizerMembers[name]!) { _, _ in o.zeroGrad(); return .none }
+            default: throw noAttribute(base, name, at: range, known: Array(Interpreter.optimizerMembers.keys))
+            }
+        case .dataset(let d):
+            if let v = try d.attribute(name, interpreter: self, at: range) { return v }
+            throw noAttribute(base, name, at: range, known: DatasetValue.attributeNames)
+        case .object(let o):
+            if let v = try o.attribute(name, interpreter: self) { return v }
+            throw noAttribute(base, name, at: range, known: o.attributeNames)
+        default:
+            throw CellError(.type, "a \(base.typeName) has no attribute '\(name)'", at: range)
+        }
+    }
+
+    func noAttribute(_ base: Value, _ name: String, at range: SourceRange, known: [String]) -> CellError {
+        CellError(.name, "a \(base.typeName) has no attribute '\(name)'", at: range, hint: nearestName(to: name, in: known).map { "did you mean '\($0)'?" })
+    }
+
+    func method(_ name: String, _ help: HelpEntry, _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
+        .function(Function(name: name, help: help) { args, interp throws(CellError) in
+            try body(args, interp)
+        })
+    }
+
+    func tensorAttribute(_ t: Variable, _ name: String, at range: SourceRange) throws(CellError) -> Value? {
+        let help = Interpreter.tensorMembers[name]
+        switch name {
+        case "shape": return .list(t.shape.map { .number(Double($0)) })
+        case "ndim": return .number(Double(t.value.rank))
+        case "T":
+            guard t.value.rank >= 2 else { return .tensor(t) }
+            return .tensor(t.transposed())
+        case "grad": return t.grad.map { .tensor(Variable($0)) } ?? .none
+        case "requires_grad": return .bool(t.requiresGrad)
+        case "is_leaf": return .bool(t.isLeaf)
+        case "item":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 0)
+                guard t.value.count == 1 else { throw CellError(.value, "item() needs a one-element tensor, this one has shape \(describe(t.shape))", at: args.range) }
+                return .number(Double(t.value.scalars[0]))
+            }
+        case "tolist":
+            return method(name, help!) { _, _ in Interpreter.nestedList(t.value) }
+        case "numel":
+            return method(name, help!) { _, _ in .number(Double(t.value.count)) }
+        case "size":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: ["dim"], maxPositional: 1)
+                guard let axis = try Builtins.axisArgument(args, 0, rank: t.value.rank) else { return .list(t.shape.map { .number(Double($0)) }) }
+                return .number(Double(t.shape[axis]))
+            }
+        case "reshape", "view":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: ["shape"], maxPositional: 8)
+                let shape = try Interpreter.signedShape(args)
+                let target = try self.shapeChecked(args.range) { () throws(ShapeError) in try Tensor.reshapeShape(t.shape, to: shape) }
+                return .tensor(t.reshaped(target))
+            }
+        case "flatten":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: ["start_dim"], maxPositional: 1)
+                guard t.value.rank > 0 else { return .tensor(t.reshaped([1])) }
+                let start = try Builtins.axisArgument(Arguments(function: "flatten", positional: args.positional,
+                                                                keywords: args.keywords["start_dim"].map { ["dim": $0] } ?? [:], range: args.range), 0, rank: t.value.rank) ?? 0
+                return .tensor(t.flattened(from: start))
+            }
+        case "squeeze":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: ["dim"], maxPositional: 1)
+                return .tensor(t.squeezed(axis: try Builtins.axisArgument(args, 0, rank: t.value.rank)))
+            }
+        case "unsqueeze":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: ["dim"], maxPositional: 1)
+                let d = try args.int(0, "dim")
+                guard d >= -(t.value.rank + 1) && d <= t.value.rank else {
+                    throw CellError(.value, "dim \(d) is out of range for unsqueeze of a tensor with \(t.value.rank) axes", at: args.range)
+                }
+                return .tensor(t.unsqueezed(axis: d))
+            }
+        case "transpose":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 2)
+                let r = t.value.rank
+                let a = try args.int(0, "dim0", default: r >= 2 ? r - 2 : 0), b = try args.int(1, "dim1", default: r >= 2 ? r - 1 : 0)
+                guard (-r..<r).contains(a), (-r..<r).contains(b) else { throw CellError(.value, "transpose dims must be in \(-r)…\(r - 1)", at: args.range) }
+                return .tensor(t.transposed(a, b))
+            }
+        case "permute":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 8)
+                let dims = try Interpreter.signedShape(args).map { $0 < 0 ? $0 + t.value.rank : $0 }
+                guard dims.count == t.value.rank, Set(dims) == Set(0..<t.value.rank) else {
+                    throw CellError(.value, "permute needs each of 0…\(t.value.rank - 1) once, got \(dims)", at: args.range)
+                }
+                return .tensor(t.permuted(dims))
+            }
+        case "pow":
+            return method(name, help!) { args, _ throws(CellError) in
+                try args.accept(keywords: ["p"], maxPositional: 1)
+                return .tensor(t.pow(Float(try args.number(0, "p"))))
+            }
+        case "retain_grad":
+            return method(name, help!) { _, _ in t.retainsGrad = true; return .none }
+        case "any", "all":
+            return method(name, help!) { _, _ in .bool(name == "any" ? t.value.scalars.contains { $0 != 0 } : t.value.scalars.allSatisfy { $0 != 0 }) }
+        default:
+            return nil
+        }
+    }
+
+    func moduleAttribute(_ m: Module, _ name: String, at range: SourceRange) throws(CellError) -> Value? {
+        if let p = m.ownParameters.first(where: { $0.name == name }) { return .tensor(p.variable) }
+        if let b = m.ownBuffers.first(where: { $0.name == name }) { return .tensor(Variable(b.tensor)) }
+        if let c = m.children.first(where: { $0.name == name }) { return .module(c.module) }
+        guard let help = Interpreter.moduleMembers[name] else { return nil }
+        switch name {
+        case "parameters": return method(name, help) { _, _ in .list(m.parameters.map { .tensor($0) }) }
+        case "named_parameters": return method(name, help) { _, _ in .list(m.namedParameters().map { .list([.string($0.name), .tensor($0.variable)]) }) }
+        case "train": return method(name, help) { _, _ in m.train(); return .module(m) }
+        case "eval": return method(name, help) { _, _ in m.eval(); return .module(m) }
+        case "zero_grad": return method(name, help) { _, _ in m.zeroGrad(); return .none }
+        case "num_params": return .number(Double(m.parameterCount))
+        default: return nil
+        }
+    }
+
+    func setAttribute(_ base: Value, _ name: String, _ value: Value, at range: SourceRange) throws(CellError) {
+        switch (base, name) {
+        case (.optimizer(let o), "lr"):
+            guard let lr = value.asNumber, lr >= 0, lr.isFinite else { throw CellError(.value, "lr must be a number ≥ 0", at: range) }
+            o.learningRate = Float(lr)
+        case (.tensor(let t), "requires_grad"):
+            guard case .bool(let on) = value else { throw CellError(.type, "requires_grad is True or False", at: range) }
+            guard t.isLeaf else { throw CellError(.value, "only tensors you created (leaves) can change requires_grad", at: range) }
+            t.setRequiresGrad(on)
+        default:
+            throw CellError(.type, "can't set '\(name)' on a \(base.typeName)", at: range)
+        }
+    }
+
+    /// Sizes like `reshape(2, -1)` or `reshape([2, -1])`, negatives allowed.
+    static func signedShape(_ args: Arguments) throws(CellError) -> [Int] {
+        var values = args.positional.map(\.value)
+        if let k = args.keywords["shape"] { values = [k.value] }
+        if values.count == 1, case .list(let items) = values[0] { values = items }
+        var out: [Int] = []
+        for v in values {
+            guard let x = v.asNumber, x == x.rounded(), abs(x) < 1e9 else { throw CellError(.type, "sizes must be whole numbers", at: args.range) }
+            out.append(Int(x))
+        }
+        return out
+    }
+
+    /// A tensor's values as nested lists of numbers.
+    static func nestedList(_ t: Tensor) -> Value {
+        guard t.rank > 0 else { return .number(Double(t.scalars[0])) }
+        return .list((0..<t.shape[0]).map { nestedList(t[TensorIndex.at($0)]) })
+    }
+}
