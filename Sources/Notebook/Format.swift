@@ -62,7 +62,7 @@ extension Interpreter {
         let cells = value.scalars.map { x -> String in
             if !x.isFinite { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
             if allIntegral { return String(Int(x)) + "." }
-            if scientific { return TextPlot.formatNumber(Double(x)) }
+            if scientific { return x == 0 ? "0.00e+00" : TextPlot.formatScientific(Double(x)) }
             return TextPlot.formatFixed(Double(x), decimals: 4)
         }
         let width = cells.map(\.count).max() ?? 1

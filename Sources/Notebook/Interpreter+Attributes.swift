@@ -100,7 +100,7 @@ extension Interpreter {
         case "T":
             guard t.value.rank >= 2 else { return .tensor(t) }
             return .tensor(t.transposed())
-        case "grad": return t.grad.map { .tensor(Variable($0)) } ?? .none
+        case "grad": return t.grad.map { .tensor(Variable($0)) } ?? Value.none
         case "requires_grad": return .bool(t.requiresGrad)
         case "is_leaf": return .bool(t.isLeaf)
         case "item":

@@ -40,7 +40,7 @@ public func formatNumber(_ v: Double) -> String {
     guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
     if v == 0 { return "0" }
     let a = abs(v)
-    if a >= 1e5 || a < 1e-3 { return formatExponent(v) }
+    if a >= 1e5 || a < 1e-3 { return formatScientific(v) }
     // Decide the decimals after rounding, so 99.99 reads "100", not "100.0".
     var decimals = 3
     for (limit, d) in [(100.0, 0), (10.0, 1), (1.0, 2)] where a.rounded(toPlaces: decimals) >= limit {
@@ -64,7 +64,8 @@ public func formatFixed(_ v: Double, decimals: Int) -> String {
     return sign + String(whole) + "." + String(repeating: "0", count: decimals - f.count) + f
 }
 
-func formatExponent(_ v: Double) -> String {
+/// Scientific notation with three significant digits: 1.23e-04.
+public func formatScientific(_ v: Double) -> String {
     var e = 0
     var m = abs(v)
     while m >= 10 { m /= 10; e += 1 }
