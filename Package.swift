@@ -44,9 +44,9 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["CellLanguage", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"]),
 
         // MARK: - Terminal and executable
-        .target(name: "REPL", dependencies: ["Datasets", "TextPlot", "CReadline"]),
+        .target(name: "REPL", dependencies: ["Notebook", "Datasets", "TextPlot", "CReadline"]),
         .executableTarget(name: "ganbook", dependencies: [
-            "REPL", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
+            "REPL", "Notebook", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

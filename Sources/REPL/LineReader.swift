@@ -3,6 +3,12 @@
 public protocol LineReader {
     /// The next line without its newline, or nil at end of input (Ctrl-D).
     mutating func readLine(prompt: String) -> String?
+    /// The same, with `prefill` already typed (a lesson's next cell); readers without editing ignore it.
+    mutating func readLine(prompt: String, prefill: String) -> String?
+}
+
+extension LineReader {
+    public mutating func readLine(prompt: String, prefill: String) -> String? { readLine(prompt: prompt) }
 }
 
 /// Lines from standard input with no echo, prompt or history: for pipes and scripts.
@@ -13,15 +19,22 @@ public struct PlainLineReader: LineReader {
     }
 }
 
-/// Lines from a fixed script: for tests.
+/// Lines from a fixed script: for tests. Records the prompts and prefills it was shown.
 public struct ScriptedLineReader: LineReader {
     private var lines: [String]
     public private(set) var prompts: [String] = []
+    public private(set) var prefills: [String] = []
 
     public init(_ lines: [String]) { self.lines = lines }
 
-    public mutating func readLine(prompt: String) -> String? {
+    public mutating func readLine(prompt: String) -> String? { readLine(prompt: prompt, prefill: "") }
+
+    /// An empty scripted line accepts the prefill, as Enter does at a real prompt.
+    public mutating func readLine(prompt: String, prefill: String) -> String? {
         prompts.append(prompt)
-        return lines.isEmpty ? nil : lines.removeFirst()
+        prefills.append(prefill)
+        guard !lines.isEmpty else { return nil }
+        let line = lines.removeFirst()
+        return line.isEmpty ? prefill : line
     }
 }

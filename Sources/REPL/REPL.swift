@@ -1,40 +1,35 @@
 import Datasets
 import Foundation
+import Notebook
+import TextPlot
 
-/// The read–eval–print loop. It owns the terminal: everything below it returns lines of text.
-///
-/// Today it greets, lists the lessons and answers `:` commands; the cell language (issue 5) and the
-/// lesson runner (issue 6) plug into `handle(_:)`.
-public struct REPL {
+/// The read–eval–print loop. It owns the terminal: everything below it returns values or lines.
+public final class REPL {
+    public let session: Session
     public let course: Course
     public let data: DataDirectory
-    private var write: (String) -> Void
+    private let write: (String) -> Void
+    /// The transcript of this session (cells and their plain output), for `:export`.
+    public private(set) var transcript: [(cell: String, output: [String])] = []
 
-    public init(course: Course, data: DataDirectory, write: @escaping (String) -> Void) {
+    public init(session: Session, course: Course, data: DataDirectory, write: @escaping (String) -> Void) {
+        self.session = session
         self.course = course
         self.data = data
         self.write = write
     }
 
     public func banner() -> [String] {
-        var lines = [
-            "ganbook — see how neural networks learn to draw",
-            "",
-            "Lessons:",
-        ]
+        var lines = ["ganbook — see how neural networks learn to draw", "", "Lessons:"]
         lines += course.listing()
         lines.append("")
-        if let source = data.source(of: .mnist) {
-            lines.append("MNIST: \(source)")
-        } else {
-            lines.append("MNIST: not fetched yet — run `make data`")
-        }
-        lines.append("Type :help for commands, Ctrl-D to leave.")
+        lines.append("MNIST: " + (data.source(of: .mnist) ?? "not fetched yet — run `make data`"))
+        lines.append("Type Python-like cells (try: x = randn(2, 3)), help() for builtins, :help for commands, Ctrl-D to leave.")
         return lines
     }
 
-    /// Runs until end of input. Returns normally on Ctrl-D or `:quit`.
-    public mutating func run(reader: inout some LineReader) {
+    /// Runs until end of input (Ctrl-D) or `:quit`.
+    public func run(reader: inout some LineReader) {
         for line in banner() { write(line) }
         while let line = reader.readLine(prompt: "ganbook> ") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -45,19 +40,95 @@ public struct REPL {
         write("bye")
     }
 
-    /// The reply to one input line.
+    /// The reply to one input line, as lines ready for the terminal.
     public func handle(_ line: String) -> [String] {
-        switch line {
+        if line.hasPrefix(":") { return command(line) }
+        return runCell(line)
+    }
+
+    /// Runs a cell and renders its outputs (pictures in colour when the terminal has it).
+    public func runCell(_ cell: String) -> [String] {
+        let result = session.run(cell)
+        transcript.append((cell, result.lines))
+        let color = session.interpreter.display.style.color
+        return result.outputs.flatMap { output -> [String] in
+            switch output {
+            case .text(let lines): return lines
+            case .picture(let canvas): return canvas.lines(color)
+            }
+        }
+    }
+
+    public static let commands: [(name: String, help: String)] = [
+        (":help", "this list"),
+        (":lessons", "the lessons"),
+        (":vars", "the session's variables with types and shapes"),
+        (":seed [n]", "show the random seed, or restart the generator from n"),
+        (":time <cell>", "run a cell and say how long it took"),
+        (":export FILE.md", "write this session as a Markdown notebook of cells and outputs"),
+        (":quit", "leave (or Ctrl-D)"),
+    ]
+
+    func command(_ line: String) -> [String] {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch parts[0] {
         case ":help":
-            return [":lessons   list the lessons", ":help      this list", ":quit      leave (or Ctrl-D)"]
+            return REPL.commands.map { "  " + $0.name.padding(toLength: 18, withPad: " ", startingAt: 0) + $0.help }
         case ":lessons":
             return course.listing()
+        case ":vars":
+            return session.interpreter.variablesTable()
+        case ":seed":
+            guard !argument.isEmpty else { return ["seed: \(session.interpreter.seed)"] }
+            guard let n = UInt64(argument) else { return ["usage: :seed 42 (a whole number ≥ 0)"] }
+            session.interpreter.reseed(n)
+            return ["random generator restarted from seed \(n)"]
+        case ":time":
+            guard !argument.isEmpty else { return ["usage: :time <cell>, e.g. :time randn(1000, 1000) @ randn(1000, 1000)"] }
+            let start = Date()
+            let out = runCell(argument)
+            return out + [String(format: "time: %.3f s", Date().timeIntervalSince(start))]
+        case ":export":
+            guard argument.hasSuffix(".md") else { return ["usage: :export notebook.md"] }
+            return [exportMarkdown(to: argument)]
         default:
-            if line.hasPrefix(":") {
-                return ["unknown command \(line) — try :help"]
-            }
-            return ["cells can't run yet: the cell language is not built in this version (try :help)"]
+            let names = REPL.commands.map { String($0.name.split(separator: " ")[0]) }
+            let hint = nearestCommand(parts[0], names).map { " — did you mean \($0)?" } ?? " — try :help"
+            return ["unknown command \(parts[0])" + hint]
         }
+    }
+
+    func nearestCommand(_ name: String, _ names: [String]) -> String? {
+        names.min { editDistance(name, $0) < editDistance(name, $1) }.flatMap { editDistance(name, $0) <= 2 ? $0 : nil }
+    }
+
+    /// Writes the transcript as Markdown (atomically) and says where.
+    func exportMarkdown(to path: String) -> String {
+        var text = "# ganbook session\n\n"
+        for (cell, output) in transcript {
+            text += "```python\n\(cell)\n```\n"
+            if !output.isEmpty { text += "```\n" + output.joined(separator: "\n") + "\n```\n" }
+            text += "\n"
+        }
+        let temp = path + ".tmp-\(getpid())"
+        do {
+            try text.write(toFile: temp, atomically: false, encoding: .utf8)
+            guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            return "wrote \(path) (\(transcript.count) cells)"
+        } catch {
+            unlink(temp)
+            return "can't write \(path): \(error.localizedDescription)"
+        }
+    }
+
+    /// Tab-completion candidates: `:commands` at the start, else the session's names and attributes.
+    public func completions(for text: String) -> [String] {
+        if text.hasPrefix(":") && !text.contains(" ") {
+            return REPL.commands.map { String($0.name.split(separator: " ")[0]) }.filter { $0.hasPrefix(text) }
+        }
+        return session.interpreter.completions(for: text)
     }
 }
 
+import CellLanguage

@@ -1,19 +1,36 @@
 @preconcurrency import CReadline
 import Foundation
+import Notebook
 
-/// GNU readline at a terminal: line editing and persistent history. The only file that imports CReadline.
+/// GNU readline at a terminal: line editing, persistent history, tab completion, and Ctrl-C that
+/// clears the half-typed line. The only file that imports CReadline.
 public struct ReadlineReader: LineReader {
     private let historyPath: String?
 
-    /// - Parameter historyPath: where history persists between sessions (nil: none).
-    public init(historyPath: String?) {
+    /// - Parameters:
+    ///   - historyPath: where history persists between sessions (nil: none).
+    ///   - complete: candidates for the text typed so far (names, `x.attr`, `:commands`).
+    public init(historyPath: String?, complete: @escaping (String) -> [String]) {
         self.historyPath = historyPath
+        completionSource = complete
         using_history()
         stifle_history(1000)
         if let historyPath { read_history(historyPath) }
+        // '.' is not a word break, so "x.sh<TAB>" completes "x.shape" as one word.
+        rl_completer_word_break_characters = UnsafePointer(strdup("\t\n \"\\'`@$><=;|&{(,[+-*/%"))
+        rl_attempted_completion_function = completeWord
+        rl_signal_event_hook = clearLineOnInterrupt
     }
 
     public mutating func readLine(prompt: String) -> String? {
+        readLine(prompt: prompt, prefill: "")
+    }
+
+    /// Reads a line with `prefill` already typed at the prompt (a lesson's next cell): Enter runs it as is.
+    public mutating func readLine(prompt: String, prefill: String) -> String? {
+        pendingPrefill = prefill
+        rl_startup_hook = prefill.isEmpty ? nil : insertPrefill
+        defer { rl_startup_hook = nil }
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         let line = String(cString: raw)
@@ -29,4 +46,52 @@ public struct ReadlineReader: LineReader {
 
     /// True when standard input is a terminal (the only time readline is used).
     public static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+}
+
+// readline takes plain C callbacks; their state lives in these globals (one prompt per process).
+nonisolated(unsafe) private var completionSource: ((String) -> [String])?
+nonisolated(unsafe) private var completionCandidates: [String] = []
+nonisolated(unsafe) private var pendingPrefill = ""
+
+private func insertPrefill() -> Int32 {
+    rl_insert_text(pendingPrefill)
+    return 0
+}
+
+private func completeWord(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    rl_attempted_completion_over = 1   // no file-name fallback outside quotes
+    let line = String(cString: rl_line_buffer)
+    let upToCursor = String(line.utf8.prefix(Int(end))) ?? line
+    // Inside an open string: complete file names (for save_png("…"), load_gan("…")).
+    if upToCursor.filter({ $0 == "\"" || $0 == "'" }).count % 2 == 1 {
+        rl_attempted_completion_over = 0
+        return nil
+    }
+    completionCandidates = completionSource?(upToCursor) ?? []
+    return rl_completion_matches(text, nextCandidate)
+}
+
+private func nextCandidate(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    if state == 0 { candidateIndex = 0 }
+    guard candidateIndex < completionCandidates.count else { return nil }
+    defer { candidateIndex += 1 }
+    return strdup(completionCandidates[candidateIndex])
+}
+nonisolated(unsafe) private var candidateIndex = 0
+
+/// Ctrl-C at the prompt: drop the half-typed line and show a clean prompt (readline calls this hook
+/// when a signal arrives while it reads; our SIGINT handler has set the flag, which a prompt ignores).
+private func clearLineOnInterrupt() -> Int32 {
+    if interruptRequested.exchange(false, ordering: .relaxed) {
+        rl_crlf()
+        rl_on_new_line()
+        rl_replace_line("", 0)
+        rl_redisplay()
+    }
+    return 0
+}
+
+/// Installs the SIGINT handler: it only sets the flag; long work polls it and stops at a clean point.
+public func installInterruptHandler() {
+    signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Notebook
 import REPL
 import TensorCore
 
@@ -10,7 +11,7 @@ struct Ganbook: ParsableCommand {
         commandName: "ganbook",
         abstract: "A terminal notebook that shows how neural networks learn to draw.",
         discussion: "With no subcommand, starts the notebook where you left off.",
-        subcommands: [DataCommand.self, BenchCommand.self]
+        subcommands: [DataCommand.self, BenchCommand.self, FuzzCommand.self]
     )
 
     @Option(help: "Folder holding the datasets (default: datasets/data in the project, or $GANBOOK_DATA_DIR).")
@@ -19,14 +20,21 @@ struct Ganbook: ParsableCommand {
     /// Where lessons, data and state live, from the flags and the environment.
     var paths: Paths { Paths(dataDirOverride: dataDir) }
 
+    @Flag(help: "ASCII characters only, no colour.") var ascii = false
+    @Flag(help: "No colour.") var noColor = false
+    @Option(help: "Seed of the session's random generator.") var seed: UInt64 = 0
+
     func run() throws {
         retainFreedMemory()
-        var repl = REPL(course: Course(lessonsFolder: paths.lessons),
-                        data: DataDirectory(root: paths.data),
-                        write: { print($0) })
+        installInterruptHandler()
+        let style = TerminalStyle.detect(ascii: ascii, noColor: noColor)
+        let data = DataDirectory(root: paths.data)
+        let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
+        let repl = REPL(session: session, course: Course(lessonsFolder: paths.lessons), data: data, write: { print($0) })
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
-            var reader = ReadlineReader(historyPath: (paths.state as NSString).appendingPathComponent("history"))
+            var reader = ReadlineReader(historyPath: (paths.state as NSString).appendingPathComponent("history"),
+                                        complete: { repl.completions(for: $0) })
             repl.run(reader: &reader)
         } else {
             var reader = PlainLineReader()
