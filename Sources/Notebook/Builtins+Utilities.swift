@@ -93,6 +93,11 @@ extension Builtins {
             interp.emit(interp.variablesTable())
             return .none
         },
+        define("quick", "quick(a, b)", "a in quick mode (CI runs lessons quickly), b otherwise: lessons use it for training lengths.",
+               example: "steps = quick(50, 2000)", topic: "notebook") { args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 2)
+            return interp.quickMode ? try args.required(0, "a").value : try args.required(1, "b").value
+        },
         define("seed", "seed(n)", "Restarts the session's random generator from n: the same seed gives the same numbers.",
                example: "seed(0); randn(2)", topic: "notebook") { args, interp throws(CellError) in
             try args.accept(keywords: ["n"], maxPositional: 1)

@@ -20,6 +20,8 @@ public final class Interpreter {
     public var dataDirectory: DataDirectory?
     /// What the running cell has printed or drawn so far.
     public internal(set) var outputs: [Output] = []
+    /// Quick mode (`ganbook run --quick`, CI): lessons cut long training through `quick(a, b)`.
+    public var quickMode = false
     /// Loaded datasets, so `mnist()` reads its files once.
     var datasetCache: [DatasetName: DatasetValue] = [:]
 

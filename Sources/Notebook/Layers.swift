@@ -17,7 +17,6 @@ enum Layers {
             return h
         }
         try check(m, x.shape, at: range)
-        try Interpreter.checkBudget(x.shape.map { $0 * 4 }, at: range)
         return m(x)
     }
 
@@ -31,6 +30,7 @@ enum Layers {
             guard shape[1] == l.inFeatures else {
                 throw fail("Linear(\(l.inFeatures), \(l.outFeatures)) needs \(l.inFeatures) features per row, got \(describe(shape))")
             }
+            try Interpreter.checkBudget([shape[0], l.outFeatures], at: range)
         case let c as Conv2d:
             guard shape.count == 4, shape[1] == c.inChannels else {
                 throw fail("Conv2d(\(c.inChannels), \(c.outChannels)) takes [batch, \(c.inChannels), height, width], got \(describe(shape))")
@@ -38,13 +38,19 @@ enum Layers {
             guard shape[2] + 2 * c.padding >= c.kernelSize, shape[3] + 2 * c.padding >= c.kernelSize else {
                 throw fail("a \(c.kernelSize)×\(c.kernelSize) kernel does not fit in \(shape[2])×\(shape[3]) (padding \(c.padding))")
             }
+            let ho = (shape[2] + 2 * c.padding - c.kernelSize) / c.stride + 1, wo = (shape[3] + 2 * c.padding - c.kernelSize) / c.stride + 1
+            // The output, and the unfolded input the product is computed from.
+            try Interpreter.checkBudget([shape[0], c.outChannels, ho, wo], at: range)
+            try Interpreter.checkBudget([c.inChannels * c.kernelSize * c.kernelSize, shape[0], ho, wo], at: range)
         case let c as ConvTranspose2d:
             guard shape.count == 4, shape[1] == c.inChannels else {
                 throw fail("ConvTranspose2d(\(c.inChannels), \(c.outChannels)) takes [batch, \(c.inChannels), height, width], got \(describe(shape))")
             }
-            guard (shape[2] - 1) * c.stride - 2 * c.padding + c.kernelSize + c.outputPadding > 0 else {
-                throw fail("the output of this transposed convolution would be empty")
-            }
+            let ho = (shape[2] - 1) * c.stride - 2 * c.padding + c.kernelSize + c.outputPadding
+            let wo = (shape[3] - 1) * c.stride - 2 * c.padding + c.kernelSize + c.outputPadding
+            guard ho > 0, wo > 0 else { throw fail("the output of this transposed convolution would be empty") }
+            try Interpreter.checkBudget([shape[0], c.outChannels, ho + 2 * c.padding, wo + 2 * c.padding], at: range)
+            try Interpreter.checkBudget([c.outChannels * c.kernelSize * c.kernelSize, shape[0], shape[2], shape[3]], at: range)
         case let b as BatchNorm:
             let rank = b.spatial ? 4 : 2
             guard shape.count == rank, shape[1] == b.features else {

@@ -7,33 +7,39 @@ import TextPlot
 public final class REPL {
     public let session: Session
     public let course: Course
+    public let tutor: LessonTutor
     public let data: DataDirectory
     private let write: (String) -> Void
     /// The transcript of this session (cells and their plain output), for `:export`.
     public private(set) var transcript: [(cell: String, output: [String])] = []
 
-    public init(session: Session, course: Course, data: DataDirectory, write: @escaping (String) -> Void) {
+    public init(session: Session, course: Course, data: DataDirectory, progress: ProgressStore? = nil,
+                write: @escaping (String) -> Void) {
         self.session = session
         self.course = course
+        self.tutor = LessonTutor(course: course, session: session, store: progress)
         self.data = data
         self.write = write
     }
 
     public func banner() -> [String] {
         var lines = ["ganbook — see how neural networks learn to draw", "", "Lessons:"]
-        lines += course.listing()
+        lines += course.listing(progress: tutor.progress)
         lines.append("")
         lines.append("MNIST: " + (data.source(of: .mnist) ?? "not fetched yet — run `make data`"))
         lines.append("Type Python-like cells (try: x = randn(2, 3)), help() for builtins, :help for commands, Ctrl-D to leave.")
         return lines
     }
 
-    /// Runs until end of input (Ctrl-D) or `:quit`.
-    public func run(reader: inout some LineReader) {
+    /// Runs until end of input (Ctrl-D) or `:quit`. Opens `lesson` first (or the saved one).
+    public func run(reader: inout some LineReader, lesson: Int? = nil) {
         for line in banner() { write(line) }
-        while let line = reader.readLine(prompt: "ganbook> ") {
+        let start = lesson ?? tutor.progress.lesson
+        if course.entries.indices.contains(start - 1), course.entries[start - 1].file != nil {
+            for line in tutor.open(start, step: lesson == nil ? nil : 0) { write(line) }
+        }
+        while let line = reader.readLine(prompt: tutor.prompt, prefill: tutor.prefill) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
             if trimmed == ":quit" || trimmed == ":q" { break }
             for out in handle(trimmed) { write(out) }
         }
@@ -43,7 +49,9 @@ public final class REPL {
     /// The reply to one input line, as lines ready for the terminal.
     public func handle(_ line: String) -> [String] {
         if line.hasPrefix(":") { return command(line) }
-        return runCell(line)
+        let (runIt, before) = tutor.take(line)
+        guard runIt, !line.isEmpty else { return before }
+        return before + runCell(line) + tutor.afterCell()
     }
 
     /// Runs a cell and renders its outputs (pictures in colour when the terminal has it).
@@ -61,7 +69,14 @@ public final class REPL {
 
     public static let commands: [(name: String, help: String)] = [
         (":help", "this list"),
-        (":lessons", "the lessons"),
+        (":lessons", "the lessons, with your progress"),
+        (":lesson N", "open lesson N (at your saved step)"),
+        (":next", "the next step"),
+        (":back", "the previous step"),
+        (":step", "show the current step again"),
+        (":hint", "a hint for this step (again for the next one)"),
+        (":check", "is this step done?"),
+        (":reset lesson", "start this lesson over"),
         (":vars", "the session's variables with types and shapes"),
         (":seed [n]", "show the random seed, or restart the generator from n"),
         (":time <cell>", "run a cell and say how long it took"),
@@ -76,7 +91,18 @@ public final class REPL {
         case ":help":
             return REPL.commands.map { "  " + $0.name.padding(toLength: 18, withPad: " ", startingAt: 0) + $0.help }
         case ":lessons":
-            return course.listing()
+            return course.listing(progress: tutor.progress)
+        case ":lesson":
+            guard let n = Int(argument) else { return ["usage: :lesson 2"] }
+            return tutor.open(n)
+        case ":next": return tutor.next()
+        case ":back": return tutor.back()
+        case ":step": return tutor.showStep()
+        case ":hint": return tutor.hint()
+        case ":check": return tutor.check()
+        case ":reset":
+            guard argument == "lesson" else { return ["usage: :reset lesson"] }
+            return tutor.resetLesson()
         case ":vars":
             return session.interpreter.variablesTable()
         case ":seed":

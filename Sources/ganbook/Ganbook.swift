@@ -11,7 +11,7 @@ struct Ganbook: ParsableCommand {
         commandName: "ganbook",
         abstract: "A terminal notebook that shows how neural networks learn to draw.",
         discussion: "With no subcommand, starts the notebook where you left off.",
-        subcommands: [DataCommand.self, BenchCommand.self, FuzzCommand.self]
+        subcommands: [RunCommand.self, LessonsCommand.self, DataCommand.self, BenchCommand.self, FuzzCommand.self]
     )
 
     @Option(help: "Folder holding the datasets (default: datasets/data in the project, or $GANBOOK_DATA_DIR).")
@@ -23,6 +23,8 @@ struct Ganbook: ParsableCommand {
     @Flag(help: "ASCII characters only, no colour.") var ascii = false
     @Flag(help: "No colour.") var noColor = false
     @Option(help: "Seed of the session's random generator.") var seed: UInt64 = 0
+    @Option(help: "Open lesson N (from its first step).") var lesson: Int?
+    @Flag(help: "Forget saved progress and start over.") var reset = false
 
     func run() throws {
         retainFreedMemory()
@@ -30,15 +32,17 @@ struct Ganbook: ParsableCommand {
         let style = TerminalStyle.detect(ascii: ascii, noColor: noColor)
         let data = DataDirectory(root: paths.data)
         let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
-        let repl = REPL(session: session, course: Course(lessonsFolder: paths.lessons), data: data, write: { print($0) })
+        let store = ProgressStore(path: paths.progressFile)
+        if reset { store.save(Progress()) }
+        let repl = REPL(session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, write: { print($0) })
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
             var reader = ReadlineReader(historyPath: (paths.state as NSString).appendingPathComponent("history"),
                                         complete: { repl.completions(for: $0) })
-            repl.run(reader: &reader)
+            repl.run(reader: &reader, lesson: lesson)
         } else {
             var reader = PlainLineReader()
-            repl.run(reader: &reader)
+            repl.run(reader: &reader, lesson: lesson)
         }
     }
 }

@@ -29,6 +29,8 @@ struct Paths {
         return (base as NSString).appendingPathComponent("ganbook")
     }
 
+    var progressFile: String { (state as NSString).appendingPathComponent("progress.json") }
+
     private static func findProject() -> String {
         let fm = FileManager.default
         var dir = (CommandLine.arguments[0] as NSString).resolvingSymlinksInPath

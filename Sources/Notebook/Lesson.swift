@@ -1,0 +1,116 @@
+/// A lesson parsed from its Markdown file (format: lessons/README.md).
+public struct Lesson: Sendable, Equatable {
+    public struct Predict: Sendable, Equatable {
+        public let question: String
+        /// An expression whose value answers the question.
+        public let answer: String
+    }
+
+    public struct Step: Sendable, Equatable {
+        public var title: String
+        public var prose: [String] = []
+        /// One cell per line, pre-typed in turn.
+        public var cells: [String] = []
+        /// Expected output of the last cell of a ```cell block, by cell index.
+        public var expectations: [Int: [String]] = [:]
+        public var check: String?
+        public var hints: [String] = []
+        public var predict: Predict?
+    }
+
+    public let title: String
+    public let introduction: [String]
+    public let steps: [Step]
+
+    /// Parses lesson Markdown; a malformed file gives a message naming the line.
+    public static func parse(_ text: String, file: String = "lesson") throws(LessonError) -> Lesson {
+        var title: String?
+        var introduction: [String] = []
+        var steps: [Step] = []
+        let lines = text.components(separatedBy: "\n")
+        var i = 0
+        func fail(_ message: String) -> LessonError { LessonError("\(file):\(i + 1): \(message)") }
+        while i < lines.count {
+            let line = lines[i]
+            if line.hasPrefix("# ") && title == nil {
+                title = String(line.dropFirst(2)).trimmed
+            } else if line.hasPrefix("## ") {
+                steps.append(Step(title: String(line.dropFirst(3)).trimmed))
+            } else if line.hasPrefix("```") {
+                let kind = String(line.dropFirst(3)).trimmed
+                var block: [String] = []
+                i += 1
+                while i < lines.count && !lines[i].hasPrefix("```") { block.append(lines[i]); i += 1 }
+                guard i < lines.count else { throw fail("the ```\(kind) block is not closed") }
+                guard !steps.isEmpty || kind.isEmpty else { throw fail("a ```\(kind) block before the first step (## heading)") }
+                if !kind.isEmpty || !steps.isEmpty {
+                    switch kind {
+                    case "cell":
+                        steps[steps.count - 1].cells += block.filter { !$0.trimmed.isEmpty }
+                    case "expect":
+                        guard !steps[steps.count - 1].cells.isEmpty else { throw fail("```expect must follow a ```cell block") }
+                        steps[steps.count - 1].expectations[steps[steps.count - 1].cells.count - 1] = block
+                    case "check":
+                        let expression = block.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
+                        guard !expression.isEmpty else { throw fail("an empty ```check block") }
+                        steps[steps.count - 1].check = expression
+                    case "predict":
+                        guard let answerLine = block.firstIndex(where: { $0.trimmed.hasPrefix("answer:") }) else {
+                            throw fail("a ```predict block needs an 'answer: <expression>' line")
+                        }
+                        let question = block[..<answerLine].map(\.trimmed).joined(separator: " ")
+                        steps[steps.count - 1].predict = Predict(question: question,
+                                                                 answer: String(block[answerLine].trimmed.dropFirst("answer:".count)).trimmed)
+                    case "":
+                        steps[steps.count - 1].prose += block.map { "    " + $0 }
+                    default:
+                        throw fail("unknown block ```\(kind) (cell, expect, check, predict)")
+                    }
+                }
+            } else if line.hasPrefix("> hint:") {
+                guard !steps.isEmpty else { throw fail("a hint before the first step") }
+                steps[steps.count - 1].hints.append(String(line.dropFirst("> hint:".count)).trimmed)
+            } else if steps.isEmpty {
+                if title != nil { introduction.append(line) }
+            } else {
+                steps[steps.count - 1].prose.append(line)
+            }
+            i += 1
+        }
+        guard let title else { throw LessonError("\(file): no '# Title' line") }
+        guard !steps.isEmpty else { throw LessonError("\(file): no steps ('## ' headings)") }
+        for s in steps where s.check == nil && s.predict == nil {
+            throw LessonError("\(file): step '\(s.title)' has neither a check nor a predict question")
+        }
+        return Lesson(title: title, introduction: introduction.trimmedBlank, steps: steps.map {
+            var s = $0
+            s.prose = s.prose.trimmedBlank
+            return s
+        })
+    }
+}
+
+public struct LessonError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\r" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension Array where Element == String {
+    /// Without blank lines at the start and the end.
+    var trimmedBlank: [String] {
+        var a = self[...]
+        while a.first?.trimmed.isEmpty == true { a.removeFirst() }
+        while a.last?.trimmed.isEmpty == true { a.removeLast() }
+        return Array(a)
+    }
+}

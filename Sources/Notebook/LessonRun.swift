@@ -1,0 +1,106 @@
+import CellLanguage
+import Foundation
+
+extension Session {
+    /// Prose with every `{expression}` or `{expression:.Nf}` replaced by its value in this session.
+    /// A failing expression shows as `{?expression: message}` rather than hiding the problem.
+    public func interpolate(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            var expression = String(rest[rest.index(after: open)..<close])
+            var decimals: Int?
+            if let colon = expression.lastIndex(of: ":"), expression[colon...].hasPrefix(":."), expression.hasSuffix("f"),
+               let d = Int(expression[expression.index(colon, offsetBy: 2)..<expression.index(before: expression.endIndex)]) {
+                decimals = d
+                expression = String(expression[..<colon])
+            }
+            switch evaluate(expression) {
+            case .success(let value):
+                if let decimals, let x = Session.number(value) {
+                    out += String(format: "%.\(decimals)f", x)
+                } else if case .string(let s) = value {
+                    out += s
+                } else {
+                    out += interpreter.format(value).joined(separator: " ")
+                }
+            case .failure(let error):
+                out += "{?\(expression): \(error.message)}"
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    static func number(_ v: Value) -> Double? {
+        switch v {
+        case .number(let x): return x
+        case .tensor(let t) where t.value.count == 1: return Double(t.value.scalars[0])
+        default: return nil
+        }
+    }
+
+    /// Whether a check expression holds (a failure to evaluate counts as not yet).
+    public func checkPasses(_ expression: String) -> Bool {
+        guard case .success(let v) = evaluate(expression) else { return false }
+        return (try? v.truthy(at: SourceRange(0, 0))) ?? false
+    }
+}
+
+/// Runs a lesson without a terminal: every step's prose, each cell with its output, expectations and
+/// checks. Used by `ganbook run` and by the lesson tests.
+public struct LessonRun {
+    public private(set) var lines: [String] = []
+    public private(set) var failures: [String] = []
+    public var passed: Bool { failures.isEmpty }
+
+    public init(_ lesson: Lesson, session: Session) {
+        lines.append("# " + lesson.title)
+        lines += lesson.introduction.map { session.interpolate($0) }
+        for (n, step) in lesson.steps.enumerated() {
+            lines.append("")
+            lines.append("## \(n + 1). \(step.title)")
+            lines += step.prose.map { session.interpolate($0) }
+            if let p = step.predict { lines.append("predict: " + p.question) }
+            for (i, cell) in step.cells.enumerated() {
+                lines.append(">>> " + cell)
+                let result = session.run(cell)
+                lines += result.lines
+                if let error = result.error {
+                    failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': \(error.kind.rawValue): \(error.message)")
+                    return
+                }
+                if let expected = step.expectations[i], !LessonRun.matches(result.lines, expected) {
+                    failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': output differs from the expected\n"
+                                    + "expected:\n" + expected.joined(separator: "\n") + "\ngot:\n" + result.lines.joined(separator: "\n"))
+                }
+            }
+            if let p = step.predict {
+                switch session.evaluate(p.answer) {
+                case .success(let v): lines.append("answer: " + session.interpreter.format(v).joined(separator: " "))
+                case .failure(let e): failures.append("step \(n + 1) '\(step.title)': the predict answer fails: \(e.message)")
+                }
+            }
+            if let check = step.check {
+                if session.checkPasses(check) {
+                    lines.append("✓ \(check)")
+                } else {
+                    lines.append("✗ \(check)")
+                    failures.append("step \(n + 1) '\(step.title)': check failed: \(check)")
+                }
+            }
+        }
+    }
+
+    /// Exact match, where a line "..." in the expectation matches any number of lines.
+    public static func matches(_ got: [String], _ expected: [String]) -> Bool {
+        guard let first = expected.first else { return got.isEmpty }
+        if first == "..." {
+            let rest = Array(expected.dropFirst())
+            return (0...got.count).contains { matches(Array(got.dropFirst($0)), rest) }
+        }
+        guard let line = got.first, line == first else { return false }
+        return matches(Array(got.dropFirst()), Array(expected.dropFirst()))
+    }
+}

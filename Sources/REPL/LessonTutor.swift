@@ -1,0 +1,149 @@
+import Notebook
+
+/// Guides the learner through a lesson at the prompt: shows each step, pre-types its cells, asks
+/// predict questions, runs checks, gives hints, and saves progress after every step.
+public final class LessonTutor {
+    let course: Course
+    let session: Session
+    let store: ProgressStore?
+    public private(set) var progress: Progress
+    public private(set) var lesson: Lesson?
+    /// Which cell of the current step is pre-typed next.
+    public private(set) var cellIndex = 0
+    private var hintIndex = 0
+    /// The learner's guess for the current step's predict question, once given.
+    private var guess: String?
+    private var awaitingGuess = false
+
+    public init(course: Course, session: Session, store: ProgressStore?) {
+        self.course = course
+        self.session = session
+        self.store = store
+        self.progress = store?.load() ?? Progress()
+    }
+
+    public var step: Lesson.Step? {
+        guard let lesson, progress.step < lesson.steps.count else { return nil }
+        return lesson.steps[progress.step]
+    }
+
+    /// "[2.3] ganbook> " inside a lesson.
+    public var prompt: String {
+        guard lesson != nil else { return "ganbook> " }
+        if awaitingGuess { return "your guess> " }
+        return "[\(progress.lesson).\(progress.step + 1)] ganbook> "
+    }
+
+    /// The cell to pre-type at the prompt (empty when the step's cells are done or a guess is awaited).
+    public var prefill: String {
+        guard !awaitingGuess, let step, cellIndex < step.cells.count else { return "" }
+        return step.cells[cellIndex]
+    }
+
+    /// Opens lesson `number` at `step` (its saved step by default) and returns what to show.
+    public func open(_ number: Int, step: Int? = nil) -> [String] {
+        switch course.lesson(number) {
+        case .failure(let e): return [e.message]
+        case .success(let l):
+            lesson = l
+            if progress.lesson != number { progress.step = 0 }
+            progress.lesson = number
+            progress.step = min(max(step ?? progress.step, 0), l.steps.count - 1)
+            save()
+            var lines = ["", "Lesson \(number): \(l.title)"]
+            if progress.step == 0 { lines += l.introduction.map { session.interpolate($0) } }
+            return lines + showStep()
+        }
+    }
+
+    /// The current step's title, prose (with live values) and predict question.
+    public func showStep() -> [String] {
+        guard let step else { return ["this lesson is finished — :lessons for the list"] }
+        cellIndex = 0
+        hintIndex = 0
+        guess = nil
+        awaitingGuess = step.predict != nil
+        var lines = ["", "── Step \(progress.step + 1)/\(lesson!.steps.count): \(step.title) ──"]
+        lines += step.prose.map { session.interpolate($0) }
+        if let p = step.predict { lines += ["", "predict: \(p.question)", "(type your guess, or just Enter to skip)"] }
+        return lines
+    }
+
+    /// Takes one non-command input line. Returns (should it run as a cell?, lines to show first).
+    public func take(_ line: String) -> (runAsCell: Bool, lines: [String]) {
+        if awaitingGuess {
+            awaitingGuess = false
+            guess = line.isEmpty ? nil : line
+            return (false, guess.map { ["noted: \($0) — now run the cells and see"] } ?? [])
+        }
+        if let step, cellIndex < step.cells.count { cellIndex += 1 }
+        return (true, [])
+    }
+
+    /// After a cell ran: if the step's cells are done, check the step and move on when it passes.
+    public func afterCell() -> [String] {
+        guard let step, cellIndex >= step.cells.count else { return [] }
+        return finishStepIfDone(step)
+    }
+
+    func finishStepIfDone(_ step: Lesson.Step) -> [String] {
+        var lines: [String] = []
+        if let check = step.check, !session.checkPasses(check) {
+            return ["", "not done yet: the check `\(check)` is false — :hint for a hint, or edit and run a cell again"]
+        }
+        if let p = step.predict {
+            switch session.evaluate(p.answer) {
+            case .success(let v):
+                let answer = session.interpreter.format(v).joined(separator: " ")
+                lines += ["", guess.map { "you guessed \($0); the answer is \(answer)" } ?? "the answer: \(answer)"]
+            case .failure(let e): lines += ["(the answer could not be computed: \(e.message))"]
+            }
+        }
+        progress.completed[progress.lesson, default: []].insert(progress.step)
+        lines.append("✓ step \(progress.step + 1) done")
+        return lines + next()
+    }
+
+    public func next() -> [String] {
+        guard let lesson else { return ["no lesson open — :lessons, then :lesson N"] }
+        guard progress.step + 1 < lesson.steps.count else {
+            save()
+            let nextLesson = progress.lesson + 1
+            return ["", "🎉 lesson \(progress.lesson) finished" + (nextLesson <= course.entries.count ? " — :lesson \(nextLesson) for the next one" : "")]
+        }
+        progress.step += 1
+        save()
+        return showStep()
+    }
+
+    public func back() -> [String] {
+        guard lesson != nil, progress.step > 0 else { return ["already at the first step"] }
+        progress.step -= 1
+        save()
+        return showStep()
+    }
+
+    public func hint() -> [String] {
+        guard let step else { return ["no step open"] }
+        guard !step.hints.isEmpty else { return ["no hints for this step — the check is: \(step.check ?? "a predict question")"] }
+        defer { hintIndex = min(hintIndex + 1, step.hints.count - 1) }
+        return ["hint \(hintIndex + 1)/\(step.hints.count): " + step.hints[hintIndex]]
+    }
+
+    public func check() -> [String] {
+        guard let step else { return ["no step open"] }
+        guard let c = step.check else { return ["this step has no check: run its cells"] }
+        if session.checkPasses(c) { return finishStepIfDone(step) }
+        return ["✗ not yet: \(c)"]
+    }
+
+    public func resetLesson() -> [String] {
+        guard lesson != nil else { return ["no lesson open"] }
+        progress.completed[progress.lesson] = []
+        progress.step = 0
+        save()
+        return ["lesson \(progress.lesson) reset"] + showStep()
+    }
+
+    func save() { store?.save(progress) }
+}
