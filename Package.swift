@@ -58,5 +58,6 @@ let package = Package(
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Notebook", "ganbook"]),
     ]
 )

@@ -38,13 +38,15 @@ extension Builtins {
                                          logScale: try args.bool(nil, "log", default: false), style: interp.display.style))
             return .none
         },
-        define("hist", "hist(x, bins=None)", "A histogram of a tensor's values (weights, gradients, activations).",
+        define("hist", "hist(x, bins=60)", "A histogram of a tensor's values (weights, gradients, activations).",
                example: "hist(layer.weight)", topic: "pictures") { args, interp throws(CellError) in
-            try args.accept(keywords: ["x", "height"], maxPositional: 1)
+            try args.accept(keywords: ["x", "bins", "height"], maxPositional: 2)
             let x = try args.tensor(0, "x").value
             guard x.count > 0 else { throw CellError(.value, "hist of an empty tensor", at: args.range) }
             interp.emit([tensorSummary(shape: x.shape, values: x.scalars, charset: interp.display.style.charset)])
-            interp.emit(Histogram.canvas(x.scalars.map(Double.init), width: min(interp.display.width, 80),
+            // One column per bin: bins sets the chart's width (the count axis takes a few more columns).
+            let bins = try positive(args, 1, "bins", default: min(interp.display.width - 8, 60))
+            interp.emit(Histogram.canvas(x.scalars.map(Double.init), width: min(bins, interp.display.width - 8) + String(x.count).count + 1,
                                          height: try positive(args, nil, "height", default: 10), style: interp.display.style))
             return .none
         },
@@ -68,8 +70,14 @@ extension Builtins {
             let nodes = x.graph()
             guard nodes.count <= 400 else { throw CellError(.limit, "this graph has \(nodes.count) nodes; graph() draws at most 400", at: args.range) }
             let charset = interp.display.style.charset
+            // Name nodes by the session variables that hold them (w, x, loss…).
+            var names: [ObjectIdentifier: String] = [:]
+            for (name, value) in interp.variables where name != "_" {
+                if case .tensor(let t) = value { names[ObjectIdentifier(t)] = names[ObjectIdentifier(t)].map { min($0, name) } ?? name }
+            }
+            let order = x.topologicalOrder()
             let rows = nodes.map { n -> [String] in
-                let name = n.label ?? (n.op == "leaf" ? "input" : "")
+                let name = names[ObjectIdentifier(order[n.id])] ?? n.label ?? (n.op == "leaf" ? (order[n.id].requiresGrad ? "input" : "const") : "")
                 let inputs = n.inputs.isEmpty ? "" : "(" + n.inputs.map { "#\($0)" }.joined(separator: ", ") + ")"
                 return ["#\(n.id)", n.op + inputs, name, describe(n.shape), brief(n.value, charset: charset),
                         n.grad.map { brief($0, charset: charset) } ?? "—"]

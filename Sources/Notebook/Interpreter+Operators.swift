@@ -41,6 +41,7 @@ extension Interpreter {
         default:
             break
         }
+        if op == "==" || op == "!=", let same = Value.structurallyEqual(a, b) { return .bool(op == "==" ? same : !same) }
         if case .tensor = a { return try tensors(op, a, b, range: range, leftRange: leftRange, rightRange: rightRange) }
         if case .tensor = b { return try tensors(op, a, b, range: range, leftRange: leftRange, rightRange: rightRange) }
         if op == "==" { return .bool(false) }
@@ -131,7 +132,7 @@ extension Interpreter {
         case .list(let items):
             guard subscripts.count == 1 else { throw CellError(.type, "a list takes one index", at: range) }
             switch subscripts[0] {
-            case .at(let e): return items[try listIndex(try evaluate(e), count: items.count, at: e.range)]
+            case .at(let e): return items[try listIndex(try evaluate(e).scalarNumber, count: items.count, at: e.range)]
             case .slice(let a, let b, let c):
                 let s = TensorIndex.slice(start: try optionalInt(a), end: try optionalInt(b), step: try optionalInt(c) ?? 1)
                 let positions = try shapeChecked(range) { () throws(ShapeError) in try s.positions(size: items.count, axis: 0) }
@@ -166,7 +167,7 @@ extension Interpreter {
         for s in subscripts {
             switch s {
             case .at(let e):
-                let v = try evaluate(e)
+                let v = try evaluate(e).scalarNumber
                 guard case .number(let x) = v, x == x.rounded(), abs(x) < 1e12 else {
                     throw CellError(.type, "tensor indices must be whole numbers or slices, got \(v.typeName)", at: e.range)
                 }
@@ -182,6 +183,35 @@ extension Interpreter {
 }
 
 extension Value {
+    /// Python's `==` on plain values: numbers, bools, strings, None and lists of them (element by element).
+    /// nil when either side is a tensor (which compares element-wise instead) or an object.
+    static func structurallyEqual(_ a: Value, _ b: Value) -> Bool? {
+        switch (a, b) {
+        case (.tensor, _), (_, .tensor): return nil
+        case (.list(let x), .list(let y)):
+            guard x.count == y.count else { return false }
+            for (p, q) in zip(x, y) {
+                guard let same = structurallyEqual(p, q) else { return nil }
+                if !same { return false }
+            }
+            return true
+        case (.string(let x), .string(let y)): return x == y
+        case (.none, .none): return true
+        default:
+            if let x = a.asNumber, let y = b.asNumber { return x == y }
+            switch (a, b) {
+            case (.none, _), (_, .none), (.string, _), (_, .string), (.list, _), (_, .list): return false
+            default: return nil
+            }
+        }
+    }
+
+    /// A one-element tensor as its number (so `labels[argmax(p)]` works); anything else unchanged.
+    var scalarNumber: Value {
+        if case .tensor(let t) = self, t.value.count == 1 { return .number(Double(t.value.scalars[0])) }
+        return self
+    }
+
     /// Numbers and booleans as a Double (nil for anything else).
     var asNumber: Double? {
         switch self {

@@ -9,6 +9,9 @@ public struct Lesson: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         public var title: String
         public var prose: [String] = []
+        /// Prose written after the step's first cell block: shown once its cells have run, so it can
+        /// quote what they computed.
+        public var afterword: [String] = []
         /// One cell per line, pre-typed in turn.
         public var cells: [String] = []
         /// Expected output of the last cell of a ```cell block, by cell index.
@@ -38,10 +41,14 @@ public struct Lesson: Sendable, Equatable {
                 steps.append(Step(title: String(line.dropFirst(3)).trimmed))
             } else if line.hasPrefix("```") {
                 let kind = String(line.dropFirst(3)).trimmed
+                let opening = i
                 var block: [String] = []
                 i += 1
                 while i < lines.count && !lines[i].hasPrefix("```") { block.append(lines[i]); i += 1 }
-                guard i < lines.count else { throw fail("the ```\(kind) block is not closed") }
+                guard i < lines.count else { i = opening; throw fail("the ```\(kind) block is not closed") }
+                let closing = i
+                i = opening   // errors about the block name its first line
+                defer { i = closing }
                 guard !steps.isEmpty || kind.isEmpty else { throw fail("a ```\(kind) block before the first step (## heading)") }
                 if !kind.isEmpty || !steps.isEmpty {
                     switch kind {
@@ -62,7 +69,11 @@ public struct Lesson: Sendable, Equatable {
                         steps[steps.count - 1].predict = Predict(question: question,
                                                                  answer: String(block[answerLine].trimmed.dropFirst("answer:".count)).trimmed)
                     case "":
-                        steps[steps.count - 1].prose += block.map { "    " + $0 }
+                        if steps[steps.count - 1].cells.isEmpty {
+                            steps[steps.count - 1].prose += block.map { "    " + $0 }
+                        } else {
+                            steps[steps.count - 1].afterword += block.map { "    " + $0 }
+                        }
                     default:
                         throw fail("unknown block ```\(kind) (cell, expect, check, predict)")
                     }
@@ -72,8 +83,10 @@ public struct Lesson: Sendable, Equatable {
                 steps[steps.count - 1].hints.append(String(line.dropFirst("> hint:".count)).trimmed)
             } else if steps.isEmpty {
                 if title != nil { introduction.append(line) }
-            } else {
+            } else if steps[steps.count - 1].cells.isEmpty {
                 steps[steps.count - 1].prose.append(line)
+            } else {
+                steps[steps.count - 1].afterword.append(line)
             }
             i += 1
         }
@@ -85,6 +98,7 @@ public struct Lesson: Sendable, Equatable {
         return Lesson(title: title, introduction: introduction.trimmedBlank, steps: steps.map {
             var s = $0
             s.prose = s.prose.trimmedBlank
+            s.afterword = s.afterword.trimmedBlank
             return s
         })
     }

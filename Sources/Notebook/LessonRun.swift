@@ -76,6 +76,7 @@ public struct LessonRun {
                                     + "expected:\n" + expected.joined(separator: "\n") + "\ngot:\n" + result.lines.joined(separator: "\n"))
                 }
             }
+            lines += step.afterword.map { session.interpolate($0) }
             if let p = step.predict {
                 switch session.evaluate(p.answer) {
                 case .success(let v): lines.append("answer: " + session.interpreter.format(v).joined(separator: " "))

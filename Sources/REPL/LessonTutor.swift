@@ -51,9 +51,23 @@ public final class LessonTutor {
             progress.step = min(max(step ?? progress.step, 0), l.steps.count - 1)
             save()
             var lines = ["", "Lesson \(number): \(l.title)"]
-            if progress.step == 0 { lines += l.introduction.map { session.interpolate($0) } }
+            if progress.step == 0 { lines += l.introduction.map { session.interpolate($0) } } else { lines += replay(l, upTo: progress.step) }
             return lines + showStep()
         }
+    }
+
+    /// Re-runs the cells of the steps before `step` (quickly, output hidden), so a lesson resumed in
+    /// a new session finds the variables its earlier steps made.
+    func replay(_ lesson: Lesson, upTo step: Int) -> [String] {
+        let cells = lesson.steps.prefix(step).flatMap(\.cells)
+        guard !cells.isEmpty else { return [] }
+        let wasQuick = session.interpreter.quickMode
+        session.interpreter.quickMode = true
+        defer { session.interpreter.quickMode = wasQuick }
+        var failed = 0
+        for cell in cells where !session.run(cell).succeeded { failed += 1 }
+        return ["(re-ran the \(cells.count) cells of steps 1–\(step) in quick mode, so their variables are back"
+                + (failed > 0 ? "; \(failed) of them failed — :back to redo a step" : "") + ")"]
     }
 
     /// The current step's title, prose (with live values) and predict question.
@@ -99,6 +113,7 @@ public final class LessonTutor {
             case .failure(let e): lines += ["(the answer could not be computed: \(e.message))"]
             }
         }
+        if !step.afterword.isEmpty { lines += [""] + step.afterword.map { session.interpolate($0) } }
         progress.completed[progress.lesson, default: []].insert(progress.step)
         lines.append("✓ step \(progress.step + 1) done")
         return lines + next()

@@ -92,6 +92,11 @@ private func clearLineOnInterrupt() -> Int32 {
 }
 
 /// Installs the SIGINT handler: it only sets the flag; long work polls it and stops at a clean point.
+/// SIGINT is also unblocked: a process started by another program can inherit it blocked.
 public func installInterruptHandler() {
     signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }

@@ -70,10 +70,10 @@ struct BuiltinTests {
         #expect(s.text("w = tensor([2.0], requires_grad=True); l = (w * 3).sum(); l.backward(); graph(l)") == """
             node  op           name   shape  value  grad
             ────────────────────────────────────────────
-            #0    leaf         input  [1]    2.00   3.00
-            #1    leaf         input  []     3.00   —
+            #0    leaf         w      [1]    2.00   3.00
+            #1    leaf         const  []     3.00   —
             #2    mul(#0, #1)         [1]    6.00   —
-            #3    sum(#2)             []     6.00   —
+            #3    sum(#2)      l      []     6.00   —
             """)
     }
 

@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+@testable import Notebook
+@testable import REPL
+import Datasets
+
+/// A lesson folder with one small lesson, a session, and a REPL whose output is collected.
+final class Harness {
+    let folder: String
+    var output: [String] = []
+    let repl: REPL
+    let store: ProgressStore
+
+    init(lesson: String = Harness.sampleLesson) {
+        folder = NSTemporaryDirectory() + "ganbook-repl-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: folder + "/lessons", withIntermediateDirectories: true)
+        try! lesson.write(toFile: folder + "/lessons/01-sample.md", atomically: true, encoding: .utf8)
+        store = ProgressStore(path: folder + "/state/progress.json")
+        let session = Session(seed: 0, dataDirectory: DataDirectory(root: folder + "/none"))
+        var lines: [String] = []
+        repl = REPL(session: session, course: Course(lessonsFolder: folder + "/lessons"), data: DataDirectory(root: folder + "/none"),
+                    progress: store, write: { lines.append($0) })
+        _ = lines
+        self.collect = { lines }
+    }
+    private var collect: () -> [String] = { [] }
+
+    /// Runs the script; returns everything written and the reader (for its prompts and prefills).
+    func run(_ script: [String]) -> (lines: [String], reader: ScriptedLineReader) {
+        var reader = ScriptedLineReader(script)
+        var written: [String] = []
+        let repl = REPL(session: self.repl.session, course: self.repl.course, data: self.repl.data, progress: store, write: { written.append($0) })
+        repl.run(reader: &reader)
+        return (written, reader)
+    }
+
+    static let sampleLesson = """
+        # Sample
+
+        An introduction.
+
+        ## Make a tensor
+
+        Make x, a tensor of shape [2, 2].
+
+        ```cell
+        x = ones(2, 2)
+        x.sum()
+        ```
+
+        ```check
+        x.shape == [2, 2]
+        ```
+
+        > hint: ones(2, 2) makes one.
+        > hint: then run x.sum().
+
+        ## Predict a sum
+
+        ```predict
+        What is (x * 3).sum()?
+        answer: (x * 3).sum().item()
+        ```
+
+        ```cell
+        y = (x * 3).sum()
+        ```
+
+        ## Done
+
+        x is {x.shape} and its sum is {x.sum().item():.1f}.
+
+        ```check
+        y.item() == 12
+        ```
+        """
+}
+
+@Suite("The REPL and the lesson tutor, scripted")
+struct REPLTests {
+    @Test("cells pre-typed in order; Enter runs them; the check passes and the next step appears")
+    func preTypedCells() {
+        let h = Harness()
+        let (lines, reader) = h.run(["", "", "4", ""])
+        #expect(reader.prefills.prefix(3) == ["x = ones(2, 2)", "x.sum()", ""])
+        #expect(reader.prompts.prefix(4) == ["[1.1] ganbook> ", "[1.1] ganbook> ", "your guess> ", "[1.2] ganbook> "])
+        #expect(lines.contains("── Step 1/3: Make a tensor ──"))
+        #expect(lines.contains("tensor(4.)"))
+        #expect(lines.contains("✓ step 1 done"))
+        #expect(lines.contains("predict: What is (x * 3).sum()?"))
+        #expect(lines.contains("noted: 4 — now run the cells and see"))
+        #expect(lines.contains("you guessed 4; the answer is 12"))
+        #expect(lines.contains("x is [2, 2] and its sum is 4.0."))
+        #expect(h.store.load() == Progress(lesson: 1, step: 2, completed: [1: [0, 1]]))
+    }
+
+    @Test("a failing check says so; hints come one at a time; :check and :next move on")
+    func checksAndHints() {
+        let h = Harness()
+        let (early, _) = h.run(["", "x = ones(3)"])
+        #expect(early.contains("not done yet: the check `x.shape == [2, 2]` is false — :hint for a hint, or edit and run a cell again"))
+        let (lines, _) = h.run([":reset lesson", "x = ones(3)", ":hint", ":hint", ":hint", ":check", "x = ones(2, 2)", ":check", ":back", ":step", ":next", ":next", ":next"])
+        #expect(lines.contains("hint 1/2: ones(2, 2) makes one."))
+        #expect(lines.filter { $0 == "hint 2/2: then run x.sum()." }.count == 2)
+        #expect(lines.contains("✗ not yet: x.shape == [2, 2]"))
+        #expect(lines.contains("✓ step 1 done"))
+        #expect(lines.contains { $0.hasPrefix("🎉 lesson 1 finished") })
+    }
+
+    @Test("progress survives a restart: the tutor opens at the saved step")
+    func resume() {
+        let h = Harness()
+        _ = h.run(["", "", ""])
+        let (lines, reader) = h.run([])
+        #expect(lines.contains("── Step 2/3: Predict a sum ──"))
+        #expect(reader.prompts.first == "your guess> ")
+    }
+
+    @Test("commands: unknown ones get a suggestion; :seed, :vars, :time, :export")
+    func commands() throws {
+        let h = Harness()
+        let (lines, _) = h.run([":sedd", ":seed 5", ":seed", "z = 1", ":vars", ":time 1 + 1", ":export \(h.folder)/out.md", ":quit", "never"])
+        #expect(lines.contains("unknown command :sedd — did you mean :seed?"))
+        #expect(lines.contains("random generator restarted from seed 5"))
+        #expect(lines.contains("seed: 5"))
+        #expect(lines.contains { $0.hasPrefix("time: ") })
+        #expect(lines.contains("wrote \(h.folder)/out.md (2 cells)"))
+        let md = try String(contentsOfFile: h.folder + "/out.md", encoding: .utf8)
+        #expect(md.contains("```python\nz = 1\n```"))
+        #expect(lines.last == "bye")
+    }
+
+    @Test("completion offers :commands, names and attributes")
+    func completion() {
+        let h = Harness()
+        #expect(h.repl.completions(for: ":he") == [":help"])
+        #expect(h.repl.completions(for: ":ne") == [":next"])
+        _ = h.repl.runCell("weights = zeros(2)")
+        #expect(h.repl.completions(for: "wei") == ["weights"])
+        #expect(h.repl.completions(for: "weights.num") == ["weights.numel"])
+    }
+
+    @Test("lesson files: a malformed file names the line; steps need a check or a prediction")
+    func lessonFormat() {
+        #expect(throws: LessonError("l:3: unknown block ```python (cell, expect, check, predict)")) {
+            try Lesson.parse("# T\n## S\n```python\nx\n```", file: "l")
+        }
+        #expect(throws: LessonError("l: step 'S' has neither a check nor a predict question")) {
+            try Lesson.parse("# T\n## S\n```cell\nx = 1\n```", file: "l")
+        }
+        #expect(LessonRun.matches(["a", "b", "c"], ["a", "...", "c"]))
+        #expect(!LessonRun.matches(["a", "b"], ["a", "c"]))
+    }
+}
+
+@Suite("ganbook as a process")
+struct ProcessTests {
+    /// The built executable, next to this test bundle.
+    static var executable: String {
+        let here = Bundle.main.bundleURL
+        let candidates = [here.appendingPathComponent("ganbook"), here.deletingLastPathComponent().appendingPathComponent("ganbook")]
+        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
+    }
+
+    func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> (String, Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), inPipe = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        p.standardInput = inPipe
+        try p.run()
+        inPipe.fileHandleForWriting.write(Data(input.utf8))
+        try inPipe.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+    }
+
+    @Test("on a pipe: no prompt echo, cells run, Ctrl-D ends cleanly, no history written")
+    func pipe() throws {
+        #expect(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
+        guard FileManager.default.fileExists(atPath: ProcessTests.executable) else { return }
+        let state = NSTemporaryDirectory() + "ganbook-state-" + UUID().uuidString
+        let (out, status) = try run(["--no-color"], input: "x = 2 + 3\nx * 2\n", environment: ["XDG_STATE_HOME": state])
+        #expect(status == 0)
+        #expect(out.contains("\n10\n"))
+        #expect(!out.contains("ganbook> "))
+        #expect(out.hasSuffix("bye\n"))
+        #expect(!FileManager.default.fileExists(atPath: state + "/ganbook/history"))
+    }
+
+    @Test("Ctrl-C during a long cell stops it at a clean point; the session goes on with consistent state")
+    func interrupt() throws {
+        #expect(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
+        guard FileManager.default.fileExists(atPath: ProcessTests.executable) else { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
+        p.arguments = ["--no-color"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": NSTemporaryDirectory() + "ganbook-int-" + UUID().uuidString]) { $1 }
+        let out = Pipe(), inPipe = Pipe()
+        p.standardOutput = out
+        p.standardInput = inPipe
+        try p.run()
+        // A long training-like loop: each iteration a full step (one statement at a time).
+        inPipe.fileHandleForWriting.write(Data("n = 0\nfor i in range(400000): w = randn(20, 20) @ randn(20, 20); n += 1\n".utf8))
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(p.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.5)
+        inPipe.fileHandleForWriting.write(Data("n == i + 1 or n == i\nprint('alive')\n".utf8))
+        try inPipe.fileHandleForWriting.close()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(text.contains("interrupted: stopped by Ctrl-C"))
+        #expect(text.contains("True\nalive"))
+        #expect(p.terminationStatus == 0)
+    }
+}
