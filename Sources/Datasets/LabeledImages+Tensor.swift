@@ -28,7 +28,7 @@ extension LabeledImages {
 }
 
 /// Draws shuffled minibatches, epoch after epoch, from a seeded generator (reproducible order).
-public struct BatchSampler: Sendable {
+public struct BatchSampler: Sendable, Codable {
     public let count: Int
     public let batchSize: Int
     private var order: [Int] = []

@@ -139,28 +139,36 @@ public final class GANPair {
     /// `real: [N, 1, 28, 28]` in [−1, 1], `z: [N, latent]`.
     @discardableResult
     public func step(real: Tensor, z: Tensor) -> StepResult {
-        let n = real.shape[0]
-        let ones = Variable(.ones([n])), zeros = Variable(.zeros([n]))
         let fake = G(Variable(z))
-        let (lossD, dReal, dFakeBefore) = updateD(real: real, fake: fake, ones: ones, zeros: zeros)
-        let (lossG, dFakeAfter) = updateG(fake: fake, ones: ones)
-        return StepResult(lossD: lossD, lossG: lossG, dReal: dReal, dFakeBefore: dFakeBefore, dFakeAfter: dFakeAfter)
+        let d = updateD(real: real, fake: fake)
+        let g = updateG(fake: fake)
+        return StepResult(lossD: d.loss, lossG: g.loss, dReal: d.dReal, dFakeBefore: d.dFake, dFakeAfter: g.dFake)
     }
 
-    /// D's update: bce(D(real), 1) + bce(D(fake.detach()), 0). Returns the loss, mean σ(D(real)), mean σ(D(fake)).
-    /// Its own function so that D's two graphs are released before G's pass begins.
-    private func updateD(real: Tensor, fake: Variable, ones: Variable, zeros: Variable) -> (Float, Float, Float) {
+    /// What one D update did: its loss (real part + fake part), and D's mean verdicts σ(D(·)).
+    public struct DUpdate: Sendable {
+        public let loss, lossReal, lossFake, dReal, dFake: Float
+    }
+
+    /// D's update: bce(D(real), realLabel) + bce(D(fake.detach()), 0). `realLabel` < 1 is one-sided label
+    /// smoothing. Its own function so that D's two graphs are released before G's pass begins.
+    public func updateD(real: Tensor, fake: Variable, realLabel: Float = 1) -> DUpdate {
+        let n = real.shape[0]
         optimizerD.zeroGrad()
         let outReal = D(Variable(real))
         let outFake = D(fake.detach())
-        let lossD = Loss.bceWithLogits(outReal, ones) + Loss.bceWithLogits(outFake, zeros)
+        let lossReal = Loss.bceWithLogits(outReal, Variable(.full([n], realLabel)))
+        let lossFake = Loss.bceWithLogits(outFake, Variable(.zeros([n])))
+        let lossD = lossReal + lossFake
         lossD.backward()
         optimizerD.step()
-        return (lossD.value.item, outReal.value.sigmoid().mean().item, outFake.value.sigmoid().mean().item)
+        return DUpdate(loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
+                       dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
     }
 
     /// G's update through the (frozen) D: bce(D(fake), 1), the non-saturating loss. Returns it and mean σ(D(fake)).
-    private func updateG(fake: Variable, ones: Variable) -> (Float, Float) {
+    public func updateG(fake: Variable) -> (loss: Float, dFake: Float) {
+        let ones = Variable(.ones([fake.shape[0]]))
         optimizerG.zeroGrad()
         // D is frozen while G learns through it: its gradients would be thrown away anyway (PyTorch
         // computes them again; here D's .grad stays that of its own update, which is what a learner inspects).

@@ -26,6 +26,7 @@ extension Builtins {
             try args.accept(keywords: ["log", "height", "names"], maxPositional: 8)
             var series: [Series] = []
             for (i, (v, r)) in args.positional.enumerated() {
+                if case .object(let o) = v, let provider = o as? SeriesProvider { series += provider.series(); continue }
                 series.append(Series(args.positional.count > 1 ? "series \(i)" : "", try numbers(v, at: r)))
             }
             if let (v, r) = args.value(nil, "names") {

@@ -12,7 +12,7 @@ public enum Builtins {
     /// Every builtin by name.
     public static let table: [String: Builtin] = {
         var t: [String: Builtin] = [:]
-        for b in tensorBuiltins + autogradBuiltins + nnBuiltins + modelBuiltins + pictureBuiltins + dataBuiltins + utilityBuiltins {
+        for b in tensorBuiltins + autogradBuiltins + nnBuiltins + modelBuiltins + pictureBuiltins + dataBuiltins + ganBuiltins + utilityBuiltins {
             precondition(t[b.name] == nil, "builtin \(b.name) defined twice")
             t[b.name] = b
         }
@@ -20,7 +20,7 @@ public enum Builtins {
     }()
 
     /// Topics for `help()`, in teaching order.
-    public static let topics = ["tensors", "maths", "autograd", "layers", "losses", "optimizers", "data", "pictures", "notebook"]
+    public static let topics = ["tensors", "maths", "autograd", "layers", "losses", "optimizers", "data", "pictures", "gan", "notebook"]
 
     static func define(_ name: String, _ signature: String, _ summary: String, example: String, topic: String,
                        _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Builtin {

@@ -27,3 +27,18 @@ public enum Output: Equatable, Sendable {
         }
     }
 }
+
+/// Live output during a running cell.
+public enum LiveOutput: Sendable {
+    /// A progress line that replaces the previous one.
+    case progress(String)
+    /// A picture that replaces the previous frame (an animation).
+    case frame(Canvas)
+    /// The live line or frame is finished: the next output starts below it.
+    case end
+}
+
+/// Notebook objects that `plot()` can draw: named series.
+public protocol SeriesProvider {
+    func series() -> [Series]
+}

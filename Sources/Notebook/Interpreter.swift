@@ -20,6 +20,9 @@ public final class Interpreter {
     public var dataDirectory: DataDirectory?
     /// What the running cell has printed or drawn so far.
     public internal(set) var outputs: [Output] = []
+    /// Where long work shows live progress (a progress line redrawn in place, animation frames) while
+    /// a cell runs. The REPL sets it on a terminal; without it, progress becomes sparse output lines.
+    public var live: ((LiveOutput) -> Void)?
     /// Quick mode (`ganbook run --quick`, CI): lessons cut long training through `quick(a, b)`.
     public var quickMode = false
     /// Loaded datasets, so `mnist()` reads its files once.

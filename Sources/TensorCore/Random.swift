@@ -2,7 +2,7 @@
 ///
 /// Every random function in the engine takes one of these explicitly; the notebook session owns one
 /// and shows its seed. Its whole state is four words, so snapshots (undo, checkpoints) are cheap.
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codable {
     public var state: (UInt64, UInt64, UInt64, UInt64)
     /// A normal deviate left over from the last Box–Muller pair.
     var spareNormal: Float?
@@ -51,6 +51,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
         let angle = 2 * Float.pi * u2
         spareNormal = radius * sinf(angle)
         return radius * cosf(angle)
+    }
+
+    // Codable by hand: the state is a tuple. Saved with checkpoints so a resumed run draws the same numbers.
+    enum CodingKeys: String, CodingKey { case state, spare }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try c.decode([UInt64].self, forKey: .state)
+        guard words.count == 4 else { throw DecodingError.dataCorruptedError(forKey: .state, in: c, debugDescription: "needs 4 words") }
+        state = (words[0], words[1], words[2], words[3])
+        spareNormal = try c.decodeIfPresent(Float.self, forKey: .spare)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode([state.0, state.1, state.2, state.3], forKey: .state)
+        try c.encodeIfPresent(spareNormal, forKey: .spare)
     }
 
     public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool {

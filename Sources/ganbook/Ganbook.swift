@@ -32,6 +32,10 @@ struct Ganbook: ParsableCommand {
         let style = TerminalStyle.detect(ascii: ascii, noColor: noColor)
         let data = DataDirectory(root: paths.data)
         let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
+        if isatty(STDOUT_FILENO) == 1 {
+            let live = LiveTerminal(color: style.color != .none)
+            session.interpreter.live = { live.handle($0, colorMode: style.color) }
+        }
         let store = ProgressStore(path: paths.progressFile)
         if reset { store.save(Progress()) }
         let repl = REPL(session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, write: { print($0) })

@@ -1,0 +1,61 @@
+import CellLanguage
+import Datasets
+import NN
+
+extension Builtins {
+    static let ganBuiltins: [Builtin] = [
+        define("GAN", "GAN(arch=\"dcgan\", data=None, batch=64, lr=2e-4, lr_d=None, betas=[0.5, 0.999], k=1, smooth=1.0, preset=None, seed=0)",
+               "A GAN to train: the reference DCGAN (or \"mlp\") on MNIST (or data=fashion()). k: D steps per G step; smooth: D's target for real images; preset: \"strong_d\" or \"collapse\" to see failures.",
+               example: "gan = GAN(batch=16)", topic: "gan") { args, interp throws(CellError) in
+            try args.accept(keywords: ["arch", "data", "batch", "lr", "lr_d", "betas", "k", "smooth", "preset", "seed"], maxPositional: 0)
+            let archName = try args.string(nil, "arch", default: "dcgan")
+            guard let arch = GANArchitecture(rawValue: archName) else { throw CellError(.value, "arch is \"dcgan\" or \"mlp\"", at: args.range) }
+            let data: DatasetValue
+            if let (v, r) = args.value(nil, "data") {
+                guard case .dataset(let d) = v else { throw CellError(.type, "data must be mnist() or fashion(), got \(v.typeName)", at: r) }
+                data = d
+            } else {
+                data = try interp.loadDataset(.mnist, at: args.range)
+            }
+            var batch = try positive(args, nil, "batch", default: 64)
+            guard batch >= 2 && batch <= 512 else { throw CellError(.value, "batch must be in 2…512 (BatchNorm needs at least 2)", at: args.range) }
+            var lr = try args.number(nil, "lr", default: 2e-4)
+            var lrD = args.value(nil, "lr_d") == nil ? lr : try args.number(nil, "lr_d")
+            var k = try positive(args, nil, "k", default: 1)
+            let smooth = try args.number(nil, "smooth", default: 1)
+            guard smooth > 0.5 && smooth <= 1 else { throw CellError(.value, "smooth is D's target for real images, in (0.5, 1]", at: args.range) }
+            var betas: (Float, Float) = (0.5, 0.999)
+            if let (v, r) = args.value(nil, "betas") {
+                guard case .list(let b) = v, b.count == 2, let b1 = b[0].asNumber, let b2 = b[1].asNumber else { throw CellError(.value, "betas must be two numbers", at: r) }
+                betas = (Float(b1), Float(b2))
+            }
+            // Failure on demand: settings known to go wrong, to see the symptoms.
+            switch try args.string(nil, "preset", default: "") {
+            case "": break
+            case "strong_d": lrD = lr * 10; k = 5          // D wins: its loss → 0, G's gradient fades
+            case "collapse": lr = 2e-3; lrD = 2e-4; batch = min(batch, 16)   // G outruns D and settles on a few digits
+            default: throw CellError(.value, "preset is \"strong_d\" or \"collapse\"", at: args.range)
+            }
+            guard lr > 0, lrD > 0, lr < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
+            let seed = UInt64(max(try args.int(nil, "seed", default: Int(interp.seed)), 0))
+            return .object(GANTrainer(architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
+                                      betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed))
+        },
+        define("load_gan", "load_gan(path, data=None)", "A GAN saved with gan.save(), ready to continue exactly where it stopped.",
+               example: "gan = load_gan(\"digits.safetensors\")", topic: "gan") { args, interp throws(CellError) in
+            try args.accept(keywords: ["path", "data"], maxPositional: 1)
+            let path = try args.string(0, "path")
+            var data: DatasetValue?
+            if let (v, _) = args.value(nil, "data"), case .dataset(let d) = v { data = d }
+            let dataset: DatasetValue
+            if let data { dataset = data } else { dataset = try interp.loadDataset(.mnist, at: args.range) }
+            do throws(CheckpointError) {
+                let gan = try GANTrainer.load(path, dataset: dataset)
+                interp.emit(["loaded a GAN at step \(gan.steps) from \(path)"])
+                return .object(gan)
+            } catch {
+                throw CellError(.value, error.message, at: args.range, hint: "save one first with gan.save(\"\(path)\")")
+            }
+        },
+    ]
+}

@@ -1,0 +1,254 @@
+import Autograd
+import CellLanguage
+import Datasets
+import Foundation
+import NN
+import TensorCore
+import TextPlot
+
+extension GANTrainer {
+    static let members: [String: HelpEntry] = [
+        "step": HelpEntry("gan.step(explain=False)", "One training step: D learns, then G learns; one line of numbers (explain=True narrates each sub-step).", example: "gan.step()", topic: "gan"),
+        "step_d": HelpEntry("gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan"),
+        "step_g": HelpEntry("gan.step_g()", "Only G's update (through D, which stays fixed).", example: "gan.step_g()", topic: "gan"),
+        "train": HelpEntry("gan.train(steps=None, epochs=None)", "Many steps with a progress bar and a live loss sparkline; Ctrl-C stops cleanly.", example: "gan.train(steps=500)", topic: "gan"),
+        "undo": HelpEntry("gan.undo(n=1)", "Rewinds the last n steps (up to 5): weights, optimizer state, random streams.", example: "gan.undo(1)", topic: "gan"),
+        "sample": HelpEntry("gan.sample(n=16, seed=None)", "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time).", example: "show(gan.sample(16, seed=1))", topic: "gan"),
+        "animate": HelpEntry("gan.animate()", "Replays the fixed-noise grids recorded during training: watch it learn.", example: "gan.animate()", topic: "gan"),
+        "history": HelpEntry("gan.history", "Losses and D's verdicts per step, for plot(gan.history).", example: "plot(gan.history)", topic: "gan"),
+        "stats": HelpEntry("gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan"),
+        "interpolate": HelpEntry("gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.", example: "gan.interpolate(1, 2)", topic: "gan"),
+        "score": HelpEntry("gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits.", example: "gan.score()", topic: "gan"),
+        "save": HelpEntry("gan.save(path)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly).", example: "gan.save(\"digits.safetensors\")", topic: "gan"),
+        "G": HelpEntry("gan.G", "The generator: noise [n, 100] → images [n, 1, 28, 28].", example: "gan.G", topic: "gan"),
+        "D": HelpEntry("gan.D", "The discriminator: images → one logit each (positive: real).", example: "gan.D", topic: "gan"),
+        "steps": HelpEntry("gan.steps", "How many steps it has trained.", example: "gan.steps", topic: "gan"),
+        "batch": HelpEntry("gan.batch", "Images per step.", example: "gan.batch", topic: "gan"),
+    ]
+
+    public var attributeNames: [String] { GANTrainer.members.keys.sorted() }
+
+    public func describe(style: DisplayStyle) -> [String] {
+        ["GAN(\(pair.architecture.rawValue), batch \(batchSize), lr D \(Interpreter.number(Double(pair.optimizerD.learningRate))) G \(Interpreter.number(Double(pair.optimizerG.learningRate))), "
+         + "\(dSteps) D step\(dSteps == 1 ? "" : "s") per G step\(realLabel < 1 ? ", real label \(Interpreter.number(Double(realLabel)))" : "")) on \(dataset.name.title): \(steps) steps trained",
+         "  G: \(pair.G.parameterCount) parameters, D: \(pair.D.parameterCount) parameters"]
+    }
+
+    func method(_ name: String, _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
+        .function(Function(name: name, help: GANTrainer.members[name], call: body))
+    }
+
+    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+        switch name {
+        case "G": return .module(pair.G)
+        case "D": return .module(pair.D)
+        case "steps": return .number(Double(steps))
+        case "batch": return .number(Double(batchSize))
+        case "history": return .object(HistoryValue(history: history))
+        case "step":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: ["explain"], maxPositional: 1)
+                try interp.checkInterrupt(at: args.range)
+                let explain = try args.bool(0, "explain", default: false)
+                let r = self.step()
+                interp.emit(explain ? self.explain(r) : [self.line(r)])
+                return .none
+            }
+        case "step_d":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 0)
+                self.snapshot()
+                let d = self.pair.updateD(real: self.realBatch(), fake: self.pair.G(Variable(self.latentBatch())), realLabel: self.realLabel)
+                interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANTrainer.gradientNorm(self.pair.D)))"])
+                return .none
+            }
+        case "step_g":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 0)
+                self.snapshot()
+                let g = self.pair.updateG(fake: self.pair.G(Variable(self.latentBatch())))
+                interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANTrainer.gradientNorm(self.pair.G)))"])
+                return .none
+            }
+        case "train":
+            return method(name) { args, interp throws(CellError) in try self.train(args, interp) }
+        case "undo":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: ["n"], maxPositional: 1)
+                let n = try args.int(0, "n", default: 1)
+                guard n >= 1 else { throw CellError(.value, "n must be at least 1", at: args.range) }
+                let done = self.undo(n)
+                interp.emit([done == 0 ? "nothing to undo (snapshots are kept for the last \(GANTrainer.snapshotLimit) steps)"
+                                       : "rewound \(done) step\(done == 1 ? "" : "s"): now at step \(self.steps)"])
+                return .none
+            }
+        case "sample":
+            return method(name) { args, _ throws(CellError) in
+                try args.accept(keywords: ["n", "seed"], maxPositional: 2)
+                let n = try args.int(0, "n", default: 16)
+                guard n >= 1 && n <= 1024 else { throw CellError(.value, "n must be in 1…1024", at: args.range) }
+                let seed = args.value(1, "seed") == nil ? nil : UInt64(max(try args.int(1, "seed"), 0))
+                return .tensor(Variable(self.sample(n, seed: seed)))
+            }
+        case "animate":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 0)
+                guard !self.frames.isEmpty else {
+                    interp.emit(["no frames yet: gan.train() records G(fixed noise) as it goes"])
+                    return .none
+                }
+                for (step, images) in self.frames {
+                    let canvas = Canvas.stacked([Canvas(text: ["step \(step)"]), try self.grid(images, interp)])
+                    if let live = interp.live {
+                        live(.frame(canvas))
+                        Thread.sleep(forTimeInterval: 0.4)
+                        try interp.checkInterrupt(at: args.range)
+                    } else {
+                        interp.emit(canvas)
+                    }
+                }
+                interp.live?(.end)
+                return .none
+            }
+        case "stats":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 0)
+                interp.emit(self.statsTable(charset: interp.display.style.charset))
+                return .none
+            }
+        case "interpolate":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: ["seed1", "seed2", "steps"], maxPositional: 3)
+                let a = UInt64(max(try args.int(0, "seed1", default: 1), 0)), b = UInt64(max(try args.int(1, "seed2", default: 2), 0))
+                let n = try args.int(2, "steps", default: 8)
+                guard n >= 2 && n <= 16 else { throw CellError(.value, "steps must be in 2…16", at: args.range) }
+                var ga = SeededGenerator(seed: a), gb = SeededGenerator(seed: b)
+                let z1 = Tensor.randn([1, self.pair.latent], using: &ga), z2 = Tensor.randn([1, self.pair.latent], using: &gb)
+                let zs = Tensor.concat((0..<n).map { i in let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t })
+                let images = self.generate(zs)
+                interp.emit(GridRenderer.strip(try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" }, range: -1...1,
+                                               style: interp.display.style))
+                return .tensor(Variable(images))
+            }
+        case "score":
+            return method(name) { args, interp throws(CellError) in try self.score(args, interp) }
+        case "save":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: ["path"], maxPositional: 1)
+                let path = try args.string(0, "path")
+                do throws(CheckpointError) { try self.save(to: path) } catch { throw CellError(.value, error.message, at: args.range) }
+                interp.emit(["saved the GAN at step \(self.steps) to \(path)"])
+                return .none
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// "step 12  Loss_D 1.234  Loss_G 0.987  D(x) 0.51  D(G(z)) 0.48 → 0.45  |∇D| 0.52  |∇G| 0.33  38 ms"
+    func line(_ r: StepReport) -> String {
+        "step \(r.step)  Loss_D \(f3(r.d.loss))  Loss_G \(f3(r.lossG))  D(x) \(f2(r.d.dReal))  D(G(z)) \(f2(r.d.dFake)) → \(f2(r.dFakeAfter))  "
+            + "|∇D| \(f3(r.gradD))  |∇G| \(f3(r.gradG))  \(Int(r.milliseconds.rounded())) ms"
+    }
+
+    /// The same step in slow motion, with its actual numbers.
+    func explain(_ r: StepReport) -> [String] {
+        let n = batchSize
+        return [
+            "step \(r.step), in slow motion:",
+            "D's update (the treasurer learns):",
+            "  1. make fakes: z ~ N(0, 1) of shape [\(n), \(pair.latent)] → G(z) of shape [\(n), 1, 28, 28], pixels in [\(f2(r.fakeRange.0)), \(f2(r.fakeRange.1))]",
+            "  2. judge: D looks at \(n) real digits and \(n) fakes; mean σ(D(real)) = \(f3(r.d.dReal)) (it wants 1), mean σ(D(fake)) = \(f3(r.d.dFake)) (it wants 0)",
+            "  3. loss: bce(D(real), \(realLabel < 1 ? f2(realLabel) : "1")) = \(f3(r.d.lossReal)) + bce(D(fake), 0) = \(f3(r.d.lossFake)) → Loss_D = \(f3(r.d.loss))",
+            "  4. gradients: backward() through D only (the fakes are detached): |∇D| = \(f3(r.gradD))",
+            "  5. update: Adam moves D's \(pair.D.parameterCount) weights" + (dSteps > 1 ? " (repeated \(dSteps) times with fresh batches)" : ""),
+            "G's update (the counterfeiter learns):",
+            "  1. judge the same fakes with the updated D: mean σ(D(G(z))) = \(f3(r.dFakeAfter)) (was \(f3(r.d.dFake)) before D learned)",
+            "  2. loss: bce(D(G(z)), 1) = \(f3(r.lossG)) — G is scored on how real D finds its fakes",
+            "  3. gradients: backward() flows from D's verdict back through D (frozen) into G: |∇G| = \(f3(r.gradG))",
+            "  4. update: Adam moves G's \(pair.G.parameterCount) weights",
+            "(\(Int(r.milliseconds.rounded())) ms)",
+        ]
+    }
+
+    func train(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> Value {
+        try args.accept(keywords: ["steps", "epochs", "every"], maxPositional: 1)
+        var total = try args.int(0, "steps", default: 0)
+        if args.value(nil, "epochs") != nil {
+            let epochs = try args.number(nil, "epochs")
+            total = Int((epochs * Double(dataset.train.count) / Double(batchSize)).rounded())
+        }
+        guard total >= 1 && total <= 1_000_000 else { throw CellError(.value, "give steps=N (1…1,000,000) or epochs=E", at: args.range) }
+        let every = try args.int(nil, "every", default: max(total / 10, 1))
+        let progress = ProgressLine(total: total)
+        var throttle = ProgressThrottle(isTerminal: interp.live != nil)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let width = min(interp.display.width, 120)
+        if frames.isEmpty { recordFrame() }
+        var done = 0
+        var stoppedEarly = false
+        while done < total {
+            if interruptRequested.exchange(false, ordering: .relaxed) { stoppedEarly = true; break }
+            let r = step()
+            done += 1
+            if done % every == 0 || done == total { recordFrame() }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if throttle.shouldEmit(now: elapsed, done: done, total: total) {
+                let spark = LineChart.sparkline(Array(history.lossG.suffix(200)), width: 20, charset: interp.display.style.charset)
+                let text = progress.render(done: done, elapsed: elapsed, metrics: [("loss_D", Double(r.d.loss)), ("loss_G", Double(r.lossG))],
+                                           width: width - 22, charset: interp.display.style.charset) + " " + spark
+                if let live = interp.live { live(.progress(text)) } else { interp.emit([text]) }
+            }
+        }
+        interp.live?(.end)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        interp.emit([(stoppedEarly ? "stopped by Ctrl-C after \(done) of \(total) steps" : "trained \(done) steps")
+                     + String(format: " in %.1f s (%.1f steps/s); now at step \(steps)", elapsed, Double(done) / max(elapsed, 1e-9))])
+        return .none
+    }
+
+    func grid(_ images: Tensor, _ interp: Interpreter) throws(CellError) -> Canvas {
+        GridRenderer.canvas(try Builtins.grayImages(images, at: SourceRange(0, 0)), columns: min(8, max(1, interp.display.width / 29)),
+                            range: -1...1, style: interp.display.style)
+    }
+
+    func statsTable(charset: Charset) -> [String] {
+        var rows: [[String]] = []
+        for (prefix, model) in [("G.", pair.G), ("D.", pair.D)] {
+            for (name, p) in model.namedParameters() {
+                let v = p.value
+                let gradNorm = p.grad.map { GANTrainer.norm($0) }
+                rows.append([prefix + name, TensorCore.describe(v.shape), f3(Double(v.mean().item)), f3(Double(v.std(unbiased: false).item)),
+                             gradNorm.map { formatNumber($0) } ?? "—", updateRatios[prefix + name].map { formatNumber($0) } ?? "—"])
+            }
+        }
+        return ["step \(steps); update:data is ‖Δw‖/‖w‖ over the last step (healthy: about 1e-3)"]
+            + Table.render(headers: ["parameter", "shape", "mean", "std", "‖grad‖", "update:data"], rows: rows,
+                           alignments: [.left, .left, .right, .right, .right, .right], charset: charset)
+    }
+}
+
+func f3(_ x: Float) -> String { formatFixed(Double(x), decimals: 3) }
+func f3(_ x: Double) -> String { formatFixed(x, decimals: 3) }
+func f2(_ x: Float) -> String { formatFixed(Double(x), decimals: 2) }
+
+/// `gan.history`: plot() draws its losses.
+final class HistoryValue: NotebookObject, SeriesProvider {
+    let history: GANTrainer.History
+    init(history: GANTrainer.History) { self.history = history }
+    var typeName: String { "history" }
+    var attributeNames: [String] { ["loss_D", "loss_G", "D_real", "D_fake"] }
+    func series() -> [Series] { [Series("Loss_D", history.lossD), Series("Loss_G", history.lossG)] }
+    func describe(style: DisplayStyle) -> [String] { ["history of \(history.lossD.count) steps: loss_D, loss_G, D_real, D_fake (plot(gan.history))"] }
+    func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+        let values: [Double]
+        switch name {
+        case "loss_D": values = history.lossD
+        case "loss_G": values = history.lossG
+        case "D_real": values = history.dReal
+        case "D_fake": values = history.dFake
+        default: return nil
+        }
+        return .list(values.map { .number($0) })
+    }
+}

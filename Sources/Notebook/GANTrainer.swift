@@ -1,0 +1,211 @@
+import Autograd
+import CellLanguage
+import Datasets
+import Foundation
+import NN
+import TensorCore
+import TextPlot
+
+/// The GAN of lesson 5 as a notebook object: the reference DCGAN (or MLP) from the engine, its data,
+/// its own seeded random streams, a history, snapshots for `undo`, and checkpoints.
+///
+/// `gan = GAN()`; `gan.step()`; `gan.train(steps=500)`; `show(gan.sample(16))`; `plot(gan.history)`…
+public final class GANTrainer: NotebookObject {
+    public let pair: GANPair
+    public let dataset: DatasetValue
+    public var batchSize: Int
+    /// D updates per G update.
+    public var dSteps: Int
+    /// One-sided label smoothing: D's target for real images (1 = none).
+    public var realLabel: Float
+    var sampler: BatchSampler
+    var noise: SeededGenerator
+    /// Fixed noise for the grids recorded during training (the classic "watch it learn").
+    let fixedNoise: Tensor
+    public internal(set) var steps = 0
+    public internal(set) var history = History()
+    /// Grids of G(fixed noise) recorded during training, with the step they were taken at.
+    public internal(set) var frames: [(step: Int, images: Tensor)] = []
+    var snapshots: [Snapshot] = []
+    static let snapshotLimit = 5
+    /// ‖Δw‖ / ‖w‖ of each parameter over the last update (for `stats()`).
+    var updateRatios: [String: Double] = [:]
+
+    public struct History: Sendable {
+        public var lossD: [Double] = [], lossG: [Double] = [], dReal: [Double] = [], dFake: [Double] = []
+        /// (step, MNIST score) when `score()` ran during training.
+        public var scores: [(Int, Double)] = []
+    }
+
+    /// Everything a step changes, so `undo` can put it back exactly.
+    struct Snapshot {
+        let steps: Int
+        let state: [(name: String, tensor: Tensor)]
+        let optimizerG: [(name: String, tensor: Tensor)], optimizerD: [(name: String, tensor: Tensor)]
+        let sampler: BatchSampler
+        let noise: SeededGenerator
+        let historyCount: Int
+    }
+
+    public init(architecture: GANArchitecture, dataset: DatasetValue, batchSize: Int, learningRateD: Float, learningRateG: Float,
+                betas: (Float, Float), dSteps: Int, realLabel: Float, seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        pair = GANPair(architecture, learningRate: learningRateG, betas: betas, using: &g)
+        pair.optimizerD.learningRate = learningRateD
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.dSteps = dSteps
+        self.realLabel = realLabel
+        sampler = BatchSampler(count: dataset.train.count, batchSize: batchSize, seed: seed &+ 1)
+        noise = SeededGenerator(seed: seed &+ 2)
+        var fixed = SeededGenerator(seed: seed &+ 3)
+        fixedNoise = Tensor.randn([16, pair.latent], using: &fixed)
+    }
+
+    public var typeName: String { "GAN" }
+
+    // MARK: Training
+
+    /// What one full step did (for the one-line report and `explain`).
+    public struct StepReport {
+        public let step: Int
+        public let d: GANPair.DUpdate
+        public let lossG: Float, dFakeAfter: Float
+        public let gradD: Double, gradG: Double
+        public let milliseconds: Double
+        public let fakeRange: (Float, Float)
+    }
+
+    func realBatch() -> Tensor { dataset.train.imageBatch(sampler.next(), range: -1...1) }
+    func latentBatch() -> Tensor { Tensor.randn([batchSize, pair.latent], using: &noise) }
+
+    func snapshot() {
+        let s = Snapshot(steps: steps, state: pair.stateDict(), optimizerG: pair.optimizerG.stateDict(), optimizerD: pair.optimizerD.stateDict(),
+                         sampler: sampler, noise: noise, historyCount: history.lossD.count)
+        snapshots.append(s)
+        if snapshots.count > GANTrainer.snapshotLimit { snapshots.removeFirst() }
+    }
+
+    /// One step: `dSteps` D updates, then one G update on the last fakes. Records the history.
+    public func step() -> StepReport {
+        snapshot()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let before = Dictionary(uniqueKeysWithValues: pair.G.namedParameters().map { ("G." + $0.name, $0.variable.value) }
+                                + pair.D.namedParameters().map { ("D." + $0.name, $0.variable.value) })
+        var fake = pair.G(Variable(latentBatch()))
+        var d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
+        for _ in 1..<max(dSteps, 1) {
+            fake = pair.G(Variable(latentBatch()))
+            d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
+        }
+        let gradD = GANTrainer.gradientNorm(pair.D)
+        let g = pair.updateG(fake: fake)
+        let gradG = GANTrainer.gradientNorm(pair.G)
+        steps += 1
+        history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
+        history.dReal.append(Double(d.dReal)); history.dFake.append(Double(d.dFake))
+        for (prefix, model) in [("G.", pair.G), ("D.", pair.D)] {
+            for (name, p) in model.namedParameters() {
+                let old = before[prefix + name]!
+                updateRatios[prefix + name] = GANTrainer.norm(p.value - old) / max(GANTrainer.norm(old), 1e-12)
+            }
+        }
+        return StepReport(step: steps, d: d, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
+                          milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
+                          fakeRange: (fake.value.min().item, fake.value.max().item))
+    }
+
+    static func norm(_ t: Tensor) -> Double { Double((t * t).sum().item).squareRoot() }
+
+    static func gradientNorm(_ m: Module) -> Double {
+        var s = 0.0
+        for p in m.parameters { if let g = p.grad { s += Double((g * g).sum().item) } }
+        return s.squareRoot()
+    }
+
+    /// Puts back the state from before the last `n` steps (up to the snapshots kept).
+    public func undo(_ n: Int) -> Int {
+        let count = min(n, snapshots.count)
+        guard count > 0 else { return 0 }
+        let s = snapshots[snapshots.count - count]
+        snapshots.removeLast(count)
+        let state = Dictionary(uniqueKeysWithValues: s.state.map { ($0.name, $0.tensor) })
+        try! pair.G.loadStateDict(state, prefix: "G.")
+        try! pair.D.loadStateDict(state, prefix: "D.")
+        try! pair.optimizerG.loadStateDict(Dictionary(uniqueKeysWithValues: s.optimizerG.map { ($0.name, $0.tensor) }))
+        try! pair.optimizerD.loadStateDict(Dictionary(uniqueKeysWithValues: s.optimizerD.map { ($0.name, $0.tensor) }))
+        sampler = s.sampler
+        noise = s.noise
+        steps = s.steps
+        history.lossD.removeLast(history.lossD.count - s.historyCount)
+        history.lossG.removeLast(history.lossG.count - s.historyCount)
+        history.dReal.removeLast(history.dReal.count - s.historyCount)
+        history.dFake.removeLast(history.dFake.count - s.historyCount)
+        frames.removeAll { $0.step > steps }
+        return count
+    }
+
+    /// n images from G in evaluation mode (running BatchNorm statistics): `[n, 1, 28, 28]` in [−1, 1].
+    public func sample(_ n: Int, seed: UInt64?) -> Tensor {
+        var g = seed.map { SeededGenerator(seed: $0) } ?? noise
+        let z = Tensor.randn([n, pair.latent], using: &g)
+        if seed == nil { noise = g }
+        return generate(z)
+    }
+
+    public func generate(_ z: Tensor) -> Tensor {
+        pair.G.eval()
+        defer { pair.G.train() }
+        return noGrad { pair.G(Variable(z)) }.value
+    }
+
+    func recordFrame() { frames.append((steps, generate(fixedNoise))) }
+
+    // MARK: Saving
+
+    /// Weights, optimizer state, random streams and step count in one safetensors file.
+    public func save(to path: String) throws(CheckpointError) {
+        var tensors = pair.stateDict()
+        tensors += pair.optimizerG.stateDict().map { ("optimizer.G." + $0.name, $0.tensor) }
+        tensors += pair.optimizerD.stateDict().map { ("optimizer.D." + $0.name, $0.tensor) }
+        tensors.append(("history.loss_D", Tensor(history.lossD.map(Float.init))))
+        tensors.append(("history.loss_G", Tensor(history.lossG.map(Float.init))))
+        let metadata = ["format": "pt", "ganbook": "gan", "architecture": pair.architecture.rawValue, "steps": String(steps),
+                        "batch": String(batchSize), "d_steps": String(dSteps), "real_label": String(realLabel),
+                        "lr_d": String(pair.optimizerD.learningRate), "lr_g": String(pair.optimizerG.learningRate),
+                        "beta1": String(pair.optimizerG.beta1), "beta2": String(pair.optimizerG.beta2),
+                        "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue]
+        try SafeTensors.save(tensors, metadata: metadata, to: path)
+    }
+
+    /// A trainer restored from `save`: the next step equals the step the saved one would have taken.
+    public static func load(_ path: String, dataset: DatasetValue) throws(CheckpointError) -> GANTrainer {
+        let (tensors, meta) = try SafeTensors.load(path)
+        guard meta["ganbook"] == "gan", let arch = meta["architecture"].flatMap(GANArchitecture.init(rawValue:)),
+              let steps = meta["steps"].flatMap(Int.init), let batch = meta["batch"].flatMap(Int.init),
+              let noise: SeededGenerator = decode(meta["noise_state"] ?? ""), let sampler: BatchSampler = decode(meta["sampler"] ?? "") else {
+            throw CheckpointError("\(path) is not a GAN checkpoint written by gan.save()")
+        }
+        func number(_ key: String, _ d: Float) -> Float { meta[key].flatMap(Float.init) ?? d }
+        let t = GANTrainer(architecture: arch, dataset: dataset, batchSize: batch, learningRateD: number("lr_d", 2e-4), learningRateG: number("lr_g", 2e-4),
+                           betas: (number("beta1", 0.5), number("beta2", 0.999)), dSteps: meta["d_steps"].flatMap(Int.init) ?? 1,
+                           realLabel: number("real_label", 1), seed: 0)
+        let state = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        try t.pair.G.loadStateDict(state, prefix: "G.")
+        try t.pair.D.loadStateDict(state, prefix: "D.")
+        func optimizerState(_ prefix: String) -> [String: Tensor] {
+            Dictionary(uniqueKeysWithValues: tensors.filter { $0.name.hasPrefix(prefix) }.map { (String($0.name.dropFirst(prefix.count)), $0.tensor) })
+        }
+        try t.pair.optimizerG.loadStateDict(optimizerState("optimizer.G."))
+        try t.pair.optimizerD.loadStateDict(optimizerState("optimizer.D."))
+        t.noise = noise
+        t.sampler = sampler
+        t.steps = steps
+        t.history.lossD = state["history.loss_D"]?.scalars.map(Double.init) ?? []
+        t.history.lossG = state["history.loss_G"]?.scalars.map(Double.init) ?? []
+        return t
+    }
+
+    static func encode<T: Codable>(_ value: T) -> String { (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    static func decode<T: Codable>(_ text: String) -> T? { try? JSONDecoder().decode(T.self, from: Data(text.utf8)) }
+}
