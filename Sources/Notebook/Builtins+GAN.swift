@@ -59,3 +59,27 @@ extension Builtins {
         },
     ]
 }
+
+extension Builtins {
+    static let coinBuiltins: [Builtin] = [
+        define("coins_game", "coins_game(coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=0)",
+               "The counterfeiter and the treasurer: a small GAN over coins (shape, colour, picture, face). preset: \"fast_treasurer\", \"slow_treasurer\", \"collapse\".",
+               example: "game = coins_game(); game.round()", topic: "gan") { args, interp throws(CellError) in
+            try args.accept(keywords: ["coins", "counterfeiter_lr", "treasurer_lr", "k", "preset", "seed"], maxPositional: 0)
+            let coins = try positive(args, nil, "coins", default: 32)
+            guard coins >= 2 && coins <= 1024 else { throw CellError(.value, "coins must be in 2…1024", at: args.range) }
+            var lrG = try args.number(nil, "counterfeiter_lr", default: 2e-3), lrD = try args.number(nil, "treasurer_lr", default: 2e-3)
+            var k = try positive(args, nil, "k", default: 1)
+            switch try args.string(nil, "preset", default: "") {
+            case "": break
+            case "fast_treasurer": lrD *= 10; k = max(k, 3)       // the treasurer wins: nothing gets through, the counterfeiter learns slowly
+            case "slow_treasurer": lrD /= 10                       // the counterfeiter fools a treasurer who barely learns
+            case "collapse": lrG *= 10; lrD /= 5                   // the counterfeiter overshoots and mints one kind of coin
+            default: throw CellError(.value, "preset is \"fast_treasurer\", \"slow_treasurer\" or \"collapse\"", at: args.range)
+            }
+            guard lrG > 0, lrD > 0, lrG < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
+            let seed = UInt64(max(try args.int(nil, "seed", default: Int(interp.seed)), 0))
+            return .object(CoinGame(seed: seed, coins: coins, counterfeiterLR: Float(lrG), treasurerLR: Float(lrD), treasurerSteps: k))
+        },
+    ]
+}

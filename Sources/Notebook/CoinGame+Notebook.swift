@@ -1,0 +1,137 @@
+import Autograd
+import CellLanguage
+import NN
+import TensorCore
+import TextPlot
+
+extension CoinGame {
+    static let members: [String: HelpEntry] = [
+        "round": HelpEntry("game.round()", "One round: the counterfeiter mints coins, the treasurer judges them (✓ taken, ✗ refused, with its confidence), then both learn.", example: "game.round()", topic: "gan"),
+        "rounds": HelpEntry("game.rounds(n)", "n rounds, one summary line every n/10 rounds.", example: "game.rounds(100)", topic: "gan"),
+        "treasurer_map": HelpEntry("game.treasurer_map(x=\"colour\", y=\"picture\")", "Where the treasurer says \"real\" over two features, with real (o) and fake (x) coins drawn on top.", example: "game.treasurer_map(\"shape\", \"colour\")", topic: "gan"),
+        "history": HelpEntry("game.history", "Both losses and the share of fakes accepted, round by round: plot(game.history).", example: "plot(game.history)", topic: "gan"),
+        "real": HelpEntry("game.real(n)", "n real coins as a tensor [n, 4] (shape, colour, picture, face).", example: "game.real(5)", topic: "gan"),
+        "mint": HelpEntry("game.mint(n)", "n coins from the counterfeiter as a tensor [n, 4].", example: "game.mint(5)", topic: "gan"),
+        "judge": HelpEntry("game.judge(coins)", "The treasurer's belief that each coin is real, σ(D(coin)).", example: "game.judge(game.real(3))", topic: "gan"),
+        "counterfeiter": HelpEntry("game.counterfeiter", "The counterfeiter's network (a generator: noise [n, 4] → coins [n, 4]).", example: "game.counterfeiter", topic: "gan"),
+        "treasurer": HelpEntry("game.treasurer", "The treasurer's network (a discriminator: coins [n, 4] → one logit each).", example: "game.treasurer", topic: "gan"),
+        "rounds_played": HelpEntry("game.rounds_played", "How many rounds so far.", example: "game.rounds_played", topic: "gan"),
+        "acceptance": HelpEntry("game.acceptance", "The share of fakes the treasurer took in the last round.", example: "game.acceptance", topic: "gan"),
+        "fake_means": HelpEntry("game.fake_means", "The mean of each feature over the last round's fakes (real: shape 0.8, colour 0.7, picture 0.75, face 0.6).", example: "game.fake_means", topic: "gan"),
+    ]
+
+    public var attributeNames: [String] { CoinGame.members.keys.sorted() }
+
+    public func describe(style: DisplayStyle) -> [String] {
+        ["coin game after \(round) rounds: \(coinsPerRound) coins a round, \(treasurerSteps) treasurer step\(treasurerSteps == 1 ? "" : "s") per round",
+         "  real coins: " + (0..<4).map { "\(CoinGame.features[$0]) \(Interpreter.number(Double(CoinGame.realMean[$0])))±\(Interpreter.number(Double(CoinGame.realSpread[$0])))" }.joined(separator: ", ")]
+    }
+
+    func method(_ name: String, _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
+        .function(Function(name: name, help: CoinGame.members[name], call: body))
+    }
+
+    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+        switch name {
+        case "counterfeiter": return .module(pair.G)
+        case "treasurer": return .module(pair.D)
+        case "rounds_played": return .number(Double(round))
+        case "acceptance": return .number(acceptance.last ?? 0)
+        case "fake_means": return .list((fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
+        case "history": return .object(self)
+        case "real", "mint":
+            return method(name) { args, _ throws(CellError) in
+                try args.accept(keywords: ["n"], maxPositional: 1)
+                let n = try args.int(0, "n", default: 8)
+                guard n >= 1 && n <= 10_000 else { throw CellError(.value, "n must be in 1…10,000", at: args.range) }
+                return .tensor(name == "real" ? Variable(self.realCoins(n)) : Variable(noGrad { self.mint(n) }.value))
+            }
+        case "judge":
+            return method(name) { args, _ throws(CellError) in
+                try args.accept(keywords: ["coins"], maxPositional: 1)
+                let coins = try args.tensor(0, "coins").value
+                guard coins.rank == 2, coins.shape[1] == 4 else { throw CellError(.shape, "coins are [n, 4], got \(TensorCore.describe(coins.shape))", at: args.range) }
+                return .tensor(Variable(self.judge(coins)))
+            }
+        case "round":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: [], maxPositional: 0)
+                let r = self.playRound()
+                let style = interp.display.style
+                let shown = min(self.coinsPerRound, max(1, (interp.display.width - 2) / 5))
+                let row = self.coinRow(r.fakes.rows(Array(0..<shown)), verdicts: r.verdicts.rows(Array(0..<shown)), style: style)
+                interp.emit(["round \(self.round): the counterfeiter minted \(self.coinsPerRound) coins; the treasurer took \(r.accepted) of them"])
+                interp.emit(Canvas(rows: row))
+                interp.emit([self.summary(r)])
+                return .none
+            }
+        case "rounds":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: ["n"], maxPositional: 1)
+                let n = try args.int(0, "n", default: 100)
+                guard n >= 1 && n <= 100_000 else { throw CellError(.value, "n must be in 1…100,000", at: args.range) }
+                let every = max(n / 10, 1)
+                for i in 1...n {
+                    try interp.checkInterrupt(at: args.range)
+                    let r = self.playRound()
+                    if i % every == 0 || i == n { interp.emit(["round \(self.round): " + self.summary(r)]) }
+                }
+                return .none
+            }
+        case "treasurer_map":
+            return method(name) { args, interp throws(CellError) in
+                try args.accept(keywords: ["x", "y"], maxPositional: 2)
+                let fx = try self.featureIndex(try args.string(0, "x", default: "colour"), args)
+                let fy = try self.featureIndex(try args.string(1, "y", default: "picture"), args)
+                guard fx != fy else { throw CellError(.value, "pick two different features", at: args.range) }
+                interp.emit(self.map(fx, fy, style: interp.display.style))
+                return .none
+            }
+        default:
+            return nil
+        }
+    }
+
+    func featureIndex(_ name: String, _ args: Arguments) throws(CellError) -> Int {
+        guard let i = CoinGame.features.firstIndex(of: name) else {
+            throw CellError(.value, "the features are " + CoinGame.features.joined(separator: ", "), at: args.range,
+                            hint: nearestName(to: name, in: CoinGame.features).map { "did you mean '\($0)'?" })
+        }
+        return i
+    }
+
+    /// "Loss_D 1.21  Loss_G 0.83  fakes taken 9/32  the treasurer leans most on colour  fakes: shape 0.31 colour -0.12 …"
+    func summary(_ r: RoundReport) -> String {
+        let reliance = reliance(on: Tensor.concat([realCoins(64), r.fakes]))
+        let top = reliance.enumerated().max { $0.element < $1.element }!.offset
+        let means = fakeMeans.last!.enumerated().map { "\(CoinGame.features[$0.offset]) \(formatFixed($0.element, decimals: 2))" }.joined(separator: " ")
+        return "Loss_D \(formatFixed(Double(r.lossD), decimals: 2))  Loss_G \(formatFixed(Double(r.lossG), decimals: 2))  fakes taken \(r.accepted)/\(coinsPerRound)  "
+            + "the treasurer leans most on \(CoinGame.features[top])  fakes: \(means)"
+    }
+
+    /// The treasurer's belief over features fx (across) and fy (up), the others at the real mean.
+    func map(_ fx: Int, _ fy: Int, style: Style) -> Canvas {
+        let cols = 40, rows = 16
+        var grid = Tensor.zeros([rows * cols, 4])
+        grid.withUnsafeMutableBufferPointer { g in
+            for r in 0..<rows {
+                for c in 0..<cols {
+                    let i = r * cols + c
+                    for f in 0..<4 { g[i * 4 + f] = CoinGame.realMean[f] }
+                    g[i * 4 + fx] = -1 + 2 * (Float(c) + 0.5) / Float(cols)
+                    g[i * 4 + fy] = 1 - 2 * (Float(r) + 0.5) / Float(rows)
+                }
+            }
+        }
+        let belief = judge(grid)
+        let values = (0..<rows).map { r in (0..<cols).map { c in Double(belief.scalars[r * cols + c]) } }
+        let real = realCoins(40), fake = noGrad { mint(40) }.value
+        var points: [Heatmap.Point] = []
+        for (kind, coins) in [(0, real), (1, fake)] {
+            for i in 0..<coins.shape[0] { points.append(.init(x: Double(coins.scalars[i * 4 + fx]), y: Double(coins.scalars[i * 4 + fy]), kind: kind)) }
+        }
+        let field = Heatmap.field(values, xRange: -1...1, yRange: -1...1, points: points, xLabel: CoinGame.features[fx], yLabel: CoinGame.features[fy], style: style)
+        let legend = Canvas(text: ["shaded: the treasurer's belief \"real\" (light 0 … dark 1); o real coins, x fakes"])
+        return Canvas.stacked([field, legend])
+    }
+}
