@@ -12,10 +12,8 @@ public final class Conv2d: Module {
                 bias: Bool = true, using g: inout SeededGenerator) {
         (self.inChannels, self.outChannels, self.kernelSize, self.stride, self.padding) =
             (inChannels, outChannels, kernelSize, stride, padding)
-        let bound = 1 / Float(inChannels * kernelSize * kernelSize).squareRoot()
-        weight = Variable(.rand([outChannels, inChannels, kernelSize, kernelSize], low: -bound, high: bound, using: &g),
-                          requiresGrad: true)
-        self.bias = bias ? Variable(.rand([outChannels], low: -bound, high: bound, using: &g), requiresGrad: true) : nil
+        (weight, self.bias) = defaultParameters(weight: [outChannels, inChannels, kernelSize, kernelSize], bias: bias ? outChannels : nil,
+                                                fanIn: inChannels * kernelSize * kernelSize, using: &g)
         super.init()
         register("weight", weight)
         if let b = self.bias { register("bias", b) }
@@ -44,10 +42,8 @@ public final class ConvTranspose2d: Module {
                 outputPadding: Int = 0, bias: Bool = true, using g: inout SeededGenerator) {
         (self.inChannels, self.outChannels, self.kernelSize, self.stride, self.padding, self.outputPadding) =
             (inChannels, outChannels, kernelSize, stride, padding, outputPadding)
-        let bound = 1 / Float(outChannels * kernelSize * kernelSize).squareRoot()
-        weight = Variable(.rand([inChannels, outChannels, kernelSize, kernelSize], low: -bound, high: bound, using: &g),
-                          requiresGrad: true)
-        self.bias = bias ? Variable(.rand([outChannels], low: -bound, high: bound, using: &g), requiresGrad: true) : nil
+        (weight, self.bias) = defaultParameters(weight: [inChannels, outChannels, kernelSize, kernelSize], bias: bias ? outChannels : nil,
+                                                fanIn: outChannels * kernelSize * kernelSize, using: &g)
         super.init()
         register("weight", weight)
         if let b = self.bias { register("bias", b) }
@@ -64,4 +60,13 @@ public final class ConvTranspose2d: Module {
             + (outputPadding > 0 ? ", output_padding=(\(outputPadding), \(outputPadding))" : "")
             + (bias == nil ? ", bias=False" : "")
     }
+}
+
+/// PyTorch's default initialisation of a layer's weight and bias: both U(−1/√fanIn, 1/√fanIn)
+/// (kaiming_uniform with a = √5 reduces to this bound for the weight).
+func defaultParameters(weight shape: [Int], bias: Int?, fanIn: Int, using g: inout SeededGenerator) -> (Variable, Variable?) {
+    let bound = 1 / Float(fanIn).squareRoot()
+    let weight = Variable(.rand(shape, low: -bound, high: bound, using: &g), requiresGrad: true)
+    let b = bias.map { Variable(.rand([$0], low: -bound, high: bound, using: &g), requiresGrad: true) }
+    return (weight, b)
 }

@@ -12,9 +12,7 @@ public final class Linear: Module {
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, using g: inout SeededGenerator) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        let bound = 1 / Float(inFeatures).squareRoot()
-        weight = Variable(.rand([outFeatures, inFeatures], low: -bound, high: bound, using: &g), requiresGrad: true)
-        self.bias = bias ? Variable(.rand([outFeatures], low: -bound, high: bound, using: &g), requiresGrad: true) : nil
+        (weight, self.bias) = defaultParameters(weight: [outFeatures, inFeatures], bias: bias ? outFeatures : nil, fanIn: inFeatures, using: &g)
         super.init()
         register("weight", weight)
         if let b = self.bias { register("bias", b) }
