@@ -57,6 +57,7 @@ extension GANTrainer {
         case "step_d":
             return method(name) { args, interp throws(CellError) in
                 try args.accept(keywords: [], maxPositional: 0)
+                self.pair.G.train(); self.pair.D.train()
                 self.snapshot()
                 let d = self.pair.updateD(real: self.realBatch(), fake: self.pair.G(Variable(self.latentBatch())), realLabel: self.realLabel)
                 interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANTrainer.gradientNorm(self.pair.D)))"])
@@ -65,6 +66,7 @@ extension GANTrainer {
         case "step_g":
             return method(name) { args, interp throws(CellError) in
                 try args.accept(keywords: [], maxPositional: 0)
+                self.pair.G.train(); self.pair.D.train()
                 self.snapshot()
                 let g = self.pair.updateG(fake: self.pair.G(Variable(self.latentBatch())))
                 interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANTrainer.gradientNorm(self.pair.G)))"])
@@ -126,8 +128,8 @@ extension GANTrainer {
                 let z1 = Tensor.randn([1, self.pair.latent], using: &ga), z2 = Tensor.randn([1, self.pair.latent], using: &gb)
                 let zs = Tensor.concat((0..<n).map { i in let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t })
                 let images = self.generate(zs)
-                interp.emit(GridRenderer.strip(try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" }, range: -1...1,
-                                               style: interp.display.style))
+                interp.emit(GridRenderer.canvas(try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" },
+                                                columns: max(1, interp.display.width / 29), range: -1...1, style: interp.display.style))
                 return .tensor(Variable(images))
             }
         case "score":

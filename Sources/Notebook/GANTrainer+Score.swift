@@ -20,8 +20,9 @@ extension GANTrainer {
             interp.emit(["judging with lesson 3's classifier (\(GANTrainer.classifierFile))"])
             return net
         }
-        // None saved: train lesson 3's network now (Adam, batch 64), and save it for next time.
-        let steps = interp.quickMode ? 150 : max(3 * dataset.train.count / 64, 600)
+        // None saved: train lesson 3's network now with lesson 3's recipe (Adam 1e-3, batch 64, 2,000 steps),
+        // and save it for next time — not in quick mode, whose short training would leave a weak judge behind.
+        let steps = interp.quickMode ? 150 : 2000
         interp.emit(["no \(GANTrainer.classifierFile) yet (lesson 3 saves it): training the classifier now, \(steps) steps…"])
         let optimizer = Adam(net.namedParameters(), learningRate: 1e-3)
         var sampler = BatchSampler(count: dataset.train.count, batchSize: 64, seed: 4)
@@ -31,7 +32,9 @@ extension GANTrainer {
             Loss.crossEntropy(net(Variable(dataset.train.imageBatch(batch, range: 0...1))), dataset.train.labelBatch(batch)).backward()
             optimizer.step()
         }
-        try? SafeTensors.save(net.stateDict(), metadata: ["format": "pt", "model": "mnist classifier"], to: GANTrainer.classifierFile)
+        if !interp.quickMode {
+            try? SafeTensors.save(net.stateDict(), metadata: ["format": "pt", "model": "mnist classifier"], to: GANTrainer.classifierFile)
+        }
         return net
     }
 

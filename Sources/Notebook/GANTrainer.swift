@@ -88,6 +88,9 @@ public final class GANTrainer: NotebookObject {
 
     /// One step: `dSteps` D updates, then one G update on the last fakes. Records the history.
     public func step() -> StepReport {
+        // Training uses batch statistics, whatever mode a learner left the networks in (gan.D.eval()).
+        pair.G.train()
+        pair.D.train()
         snapshot()
         let start = DispatchTime.now().uptimeNanoseconds
         let before = Dictionary(uniqueKeysWithValues: pair.G.namedParameters().map { ("G." + $0.name, $0.variable.value) }

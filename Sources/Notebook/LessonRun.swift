@@ -61,7 +61,11 @@ public struct LessonRun {
         for (n, step) in lesson.steps.enumerated() {
             lines.append("")
             lines.append("## \(n + 1). \(step.title)")
-            lines += step.prose.map { session.interpolate($0) }
+            let prose = step.prose.map { session.interpolate($0) }
+            lines += prose
+            if let broken = prose.first(where: { $0.contains("{?") }) {
+                failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
+            }
             if let p = step.predict { lines.append("predict: " + p.question) }
             for (i, cell) in step.cells.enumerated() {
                 lines.append(">>> " + cell)
@@ -76,7 +80,11 @@ public struct LessonRun {
                                     + "expected:\n" + expected.joined(separator: "\n") + "\ngot:\n" + result.lines.joined(separator: "\n"))
                 }
             }
-            lines += step.afterword.map { session.interpolate($0) }
+            let afterword = step.afterword.map { session.interpolate($0) }
+            lines += afterword
+            if let broken = afterword.first(where: { $0.contains("{?") }) {
+                failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
+            }
             if let p = step.predict {
                 switch session.evaluate(p.answer) {
                 case .success(let v): lines.append("answer: " + session.interpreter.format(v).joined(separator: " "))
