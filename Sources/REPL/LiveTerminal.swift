@@ -1,16 +1,16 @@
 import Foundation
 import Notebook
+import TextPlot
 
 /// Draws live output on a terminal: a progress line redrawn in place and animation frames redrawn
 /// over the previous one, each with a single write (no flicker).
 public final class LiveTerminal {
-    private let color: Bool
     private var frameHeight = 0
     private var lineOpen = false
 
-    public init(color: Bool) { self.color = color }
+    public init() {}
 
-    public func handle(_ event: LiveOutput, colorMode: TextPlotColor) {
+    public func handle(_ event: LiveOutput, colorMode: ColorMode) {
         var text = ""
         switch event {
         case .progress(let line):
@@ -30,6 +30,3 @@ public final class LiveTerminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 }
-
-import TextPlot
-public typealias TextPlotColor = ColorMode

@@ -1,3 +1,4 @@
+import CellLanguage
 import Datasets
 import Foundation
 import Notebook
@@ -157,4 +158,3 @@ public final class REPL {
     }
 }
 
-import CellLanguage

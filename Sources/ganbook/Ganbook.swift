@@ -33,7 +33,7 @@ struct Ganbook: ParsableCommand {
         let data = DataDirectory(root: paths.data)
         let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
         if isatty(STDOUT_FILENO) == 1 {
-            let live = LiveTerminal(color: style.color != .none)
+            let live = LiveTerminal()
             session.interpreter.live = { live.handle($0, colorMode: style.color) }
         }
         let store = ProgressStore(path: paths.progressFile)
