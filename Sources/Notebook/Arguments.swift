@@ -101,7 +101,7 @@ public struct Arguments {
         var shape: [Int] = []
         for (v, r) in values {
             guard case .number(let x) = v, x == x.rounded(), x >= 0, x < 1e9 else {
-                throw CellError(.type, "sizes must be whole numbers ≥ 0, got \(v.typeName == "int" || v.typeName == "float" ? formatLiteral({ if case .number(let x) = v { return x }; return 0 }()) : v.typeName)", at: r)
+                throw CellError(.type, "sizes must be whole numbers ≥ 0, got " + (v.asNumber.map(formatLiteral) ?? v.typeName), at: r)
             }
             shape.append(Int(x))
         }

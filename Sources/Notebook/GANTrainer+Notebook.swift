@@ -215,13 +215,15 @@ extension GANTrainer {
     }
 
     func statsTable(charset: Charset) -> [String] {
+        // The weights before the last update are in the newest undo snapshot: ‖Δw‖/‖w‖ comes from there.
+        let before = snapshots.last.map { Dictionary($0.state.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
         var rows: [[String]] = []
         for (prefix, model) in [("G.", pair.G), ("D.", pair.D)] {
             for (name, p) in model.namedParameters() {
                 let v = p.value
                 let gradNorm = p.grad.map { GANTrainer.norm($0) }
                 rows.append([prefix + name, TensorCore.describe(v.shape), f3(Double(v.mean().item)), f3(Double(v.std(unbiased: false).item)),
-                             gradNorm.map { formatNumber($0) } ?? "—", updateRatios[prefix + name].map { formatNumber($0) } ?? "—"])
+                             gradNorm.map { formatNumber($0) } ?? "—", before[prefix + name].map { formatNumber(GANTrainer.norm(v - $0) / max(GANTrainer.norm($0), 1e-12)) } ?? "—"])
             }
         }
         return ["step \(steps); update:data is ‖Δw‖/‖w‖ over the last step (healthy: about 1e-3)"]

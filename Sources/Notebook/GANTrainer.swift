@@ -28,8 +28,6 @@ public final class GANTrainer: NotebookObject {
     public internal(set) var frames: [(step: Int, images: Tensor)] = []
     var snapshots: [Snapshot] = []
     static let snapshotLimit = 5
-    /// ‖Δw‖ / ‖w‖ of each parameter over the last update (for `stats()`).
-    var updateRatios: [String: Double] = [:]
 
     public struct History: Sendable {
         public var lossD: [Double] = [], lossG: [Double] = [], dReal: [Double] = [], dFake: [Double] = []
@@ -93,8 +91,6 @@ public final class GANTrainer: NotebookObject {
         pair.D.train()
         snapshot()
         let start = DispatchTime.now().uptimeNanoseconds
-        let before = Dictionary(uniqueKeysWithValues: pair.G.namedParameters().map { ("G." + $0.name, $0.variable.value) }
-                                + pair.D.namedParameters().map { ("D." + $0.name, $0.variable.value) })
         var fake = pair.G(Variable(latentBatch()))
         var d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
         for _ in 1..<max(dSteps, 1) {
@@ -107,12 +103,6 @@ public final class GANTrainer: NotebookObject {
         steps += 1
         history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
         history.dReal.append(Double(d.dReal)); history.dFake.append(Double(d.dFake))
-        for (prefix, model) in [("G.", pair.G), ("D.", pair.D)] {
-            for (name, p) in model.namedParameters() {
-                let old = before[prefix + name]!
-                updateRatios[prefix + name] = GANTrainer.norm(p.value - old) / max(GANTrainer.norm(old), 1e-12)
-            }
-        }
         return StepReport(step: steps, d: d, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
                           milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
                           fakeRange: (fake.value.min().item, fake.value.max().item))

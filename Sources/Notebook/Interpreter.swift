@@ -126,7 +126,7 @@ public final class Interpreter {
                 let indices = try tensorIndices(subscripts, shape: t.shape)
                 let (_, selected) = try shapeChecked(range) { () throws(ShapeError) in try t.value.resolve(indices) }
                 let newValue = try Interpreter.asTensor(value, at: range, what: "the value").value
-                _ = try shapeChecked(range) { () throws(ShapeError) in try Tensor.broadcastShape(newValue.shape, selected) }
+                // The value must broadcast to the selection without growing it.
                 guard (try? Tensor.broadcastShape(newValue.shape, selected)) == selected else {
                     throw CellError(.shape, "can't put a value of shape \(describe(newValue.shape)) into a selection of shape \(describe(selected))", at: range)
                 }

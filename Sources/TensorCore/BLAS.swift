@@ -2,10 +2,6 @@ import CBLAS
 
 /// The BLAS library under every matmul and convolution (OpenBLAS).
 public enum BLAS {
-    /// Whether `parallelSgemm` splits products across the engine's threads (OpenBLAS single-threaded),
-    /// or hands them whole to OpenBLAS's own threads. Splitting measured faster for the DCGAN here:
-    /// OpenBLAS's idle workers spin after each call and slow the engine's other parallel kernels.
-    nonisolated(unsafe) public static var splitProducts = true
 
     /// Threads OpenBLAS may use for one call.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
@@ -21,25 +17,21 @@ public enum BLAS {
     public static func parallelSgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                      c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let pa = UnsafeSendable(UnsafeMutablePointer(mutating: a)), pb = UnsafeSendable(UnsafeMutablePointer(mutating: b))
-        let pc = UnsafeSendable(c)
-        if !splitProducts {
-            sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-            return
-        }
+        let pa = a, pb = b
+        let pc = c
         if n >= m {
             // Columns n0..<n1 of C need columns n0..<n1 of op(B): offset n0 in B, or row n0 of a transposed B.
             parallelChunks(n, work: m * n * k / 64) { cols in
-                sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: cols.count, k: k, a: pa.pointer, lda: lda,
-                      b: pb.pointer + (transposeB ? cols.lowerBound * ldb : cols.lowerBound), ldb: ldb,
-                      c: pc.pointer + cols.lowerBound, ldc: ldc)
+                sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: cols.count, k: k, a: pa, lda: lda,
+                      b: pb + (transposeB ? cols.lowerBound * ldb : cols.lowerBound), ldb: ldb,
+                      c: pc + cols.lowerBound, ldc: ldc)
             }
         } else {
             // Rows m0..<m1 of C need rows m0..<m1 of op(A): row m0 of A, or column m0 of a transposed A.
             parallelChunks(m, work: m * n * k / 64) { rows in
                 sgemm(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
-                      a: pa.pointer + (transposeA ? rows.lowerBound : rows.lowerBound * lda), lda: lda,
-                      b: pb.pointer, ldb: ldb, c: pc.pointer + rows.lowerBound * ldc, ldc: ldc)
+                      a: pa + (transposeA ? rows.lowerBound : rows.lowerBound * lda), lda: lda,
+                      b: pb, ldb: ldb, c: pc + rows.lowerBound * ldc, ldc: ldc)
             }
         }
     }

@@ -46,7 +46,7 @@ extension Tensor {
             let offsets = g.positionOffsets()
             let paddedPlane = g.paddedH * g.paddedW
             return build(shape: [g.patchSize, columns]) { out in
-                let dst = UnsafeSendable(out.baseAddress!)
+                let dst = out.baseAddress!
                 padded.scalars.withUnsafeBufferPointer { xb in
                     offsets.withUnsafeBufferPointer { ob in
                         let src = xb.baseAddress!, table = ob.baseAddress!
@@ -56,7 +56,7 @@ extension Tensor {
                                 let tap = i * g.paddedW + j
                                 for n in 0..<g.n {
                                     let plane = src + (n * g.c + c) * paddedPlane + tap
-                                    let line = dst.pointer + row * columns + n * planeOut
+                                    let line = dst + row * columns + n * planeOut
                                     for p in 0..<planeOut { line[p] = plane[table[p]] }
                                 }
                             }
@@ -77,7 +77,7 @@ extension Tensor {
             let paddedPlane = g.paddedH * g.paddedW
             var padded = zeros([g.n, g.c, g.paddedH, g.paddedW])
             padded.withUnsafeMutableBufferPointer { pb in
-                let dst = UnsafeSendable(pb.baseAddress!)
+                let dst = pb.baseAddress!
                 cols.scalars.withUnsafeBufferPointer { cb in
                     offsets.withUnsafeBufferPointer { ob in
                         let src = cb.baseAddress!, table = ob.baseAddress!
@@ -88,7 +88,7 @@ extension Tensor {
                                     for j in 0..<g.kw {
                                         let row = (c * g.kh + i) * g.kw + j, tap = i * g.paddedW + j
                                         for n in 0..<g.n {
-                                            let plane = dst.pointer + (n * g.c + c) * paddedPlane + tap
+                                            let plane = dst + (n * g.c + c) * paddedPlane + tap
                                             let line = src + row * columns + n * planeOut
                                             // Within one tap the positions are distinct, so no two adds collide.
                                             for p in 0..<planeOut { plane[table[p]] += line[p] }
@@ -179,11 +179,4 @@ extension Tensor {
             }
         } }
     }
-}
-
-/// A raw pointer that may cross into `concurrentPerform`; each thread touches a disjoint part.
-@usableFromInline
-struct UnsafeSendable<T>: @unchecked Sendable {
-    @usableFromInline let pointer: UnsafeMutablePointer<T>
-    @usableFromInline init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

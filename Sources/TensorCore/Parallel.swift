@@ -9,7 +9,7 @@ nonisolated(unsafe) var engineThreads = 2
 /// large product across its own threads (see `BLAS.parallelSgemm`).
 public func setEngineThreads(_ n: Int) {
     engineThreads = Swift.max(1, n)
-    BLAS.setThreads(BLAS.splitProducts ? 1 : Swift.max(1, n))
+    BLAS.setThreads(1)
 }
 
 /// Runs `body` over `0..<count` split into contiguous chunks on up to `engineThreads` threads, when
