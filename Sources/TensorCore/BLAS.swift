@@ -6,6 +6,13 @@ public enum BLAS {
     /// Threads OpenBLAS may use for one call.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
     public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// OpenBLAS starts one worker per core, and the engine splits products itself (`parallelSgemm`):
+    /// left as it is, every split half would start OpenBLAS's threads again — four threads on two
+    /// cores, spinning in `sched_yield` between calls (measured: 221,000 yields and 2.2 s of system
+    /// time in 300 MLP steps from the notebook). Evaluated once, before the first product.
+    @usableFromInline
+    static let singleThreaded: Void = { openblas_set_num_threads(1) }()
     /// The kernel family OpenBLAS picked for this CPU (e.g. "Cooperlake", "Haswell").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
@@ -43,6 +50,7 @@ public enum BLAS {
                              alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                              b: UnsafePointer<Float>, ldb: Int,
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = singleThreaded
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -51,6 +59,7 @@ public enum BLAS {
     @inlinable
     public static func sgemv(transpose: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>,
                              x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        _ = singleThreaded
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n),
                     x, 1, beta, y, 1)
     }

@@ -109,17 +109,24 @@ extension Tensor {
         if p == 0 { return self }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let hp = h + 2 * p, wp = w + 2 * p
-        var out = Tensor.zeros([n, c, hp, wp])
-        out.withUnsafeMutableBufferPointer { ob in
+        return Tensor.build(shape: [n, c, hp, wp]) { ob in
             scalars.withUnsafeBufferPointer { xb in
-                for plane in 0..<(n * c) {
-                    for y in 0..<h {
-                        (ob.baseAddress! + (plane * hp + y + p) * wp + p).update(from: xb.baseAddress! + (plane * h + y) * w, count: w)
+                let dst = ob.baseAddress!, src = xb.baseAddress!
+                parallelChunks(n * c, work: ob.count) { planes in
+                    for plane in planes {
+                        let to = dst + plane * hp * wp, from = src + plane * h * w
+                        (to).initialize(repeating: 0, count: p * wp)                       // top rows
+                        for y in 0..<h {
+                            let row = to + (y + p) * wp
+                            row.initialize(repeating: 0, count: p)
+                            (row + p).initialize(from: from + y * w, count: w)
+                            (row + p + w).initialize(repeating: 0, count: p)
+                        }
+                        (to + (h + p) * wp).initialize(repeating: 0, count: p * wp)        // bottom rows
                     }
                 }
             }
         }
-        return out
     }
 
     /// The inverse of `zeroPadded`: drops p pixels from every side of each plane, adding `bias[c]` to channel c.
@@ -129,11 +136,14 @@ extension Tensor {
         let h = hp - 2 * p, w = wp - 2 * p
         return Tensor.build(shape: [n, c, h, w]) { out in
             scalars.withUnsafeBufferPointer { xb in
-                for plane in 0..<(n * c) {
-                    let shift = bias?.scalars[plane % c] ?? 0
-                    for y in 0..<h {
-                        let to = out.baseAddress! + (plane * h + y) * w, from = xb.baseAddress! + (plane * hp + y + p) * wp + p
-                        for t in 0..<w { to[t] = from[t] + shift }
+                let dst = out.baseAddress!, src = xb.baseAddress!
+                parallelChunks(n * c, work: out.count) { planes in
+                    for plane in planes {
+                        let shift = bias?.scalars[plane % c] ?? 0
+                        for y in 0..<h {
+                            let to = dst + (plane * h + y) * w, from = src + (plane * hp + y + p) * wp + p
+                            for t in 0..<w { to[t] = from[t] + shift }
+                        }
                     }
                 }
             }
@@ -145,12 +155,12 @@ extension Tensor {
         let n = shape[0], c = shape[1], l = shape.dropFirst(2).product
         var sums = [Double](repeating: 0, count: c)
         scalars.withUnsafeBufferPointer { xb in
-            for i in 0..<n {
-                for ch in 0..<c {
-                    let base = xb.baseAddress! + (i * c + ch) * l
-                    var s: Float = 0
-                    for t in 0..<l { s += base[t] }
-                    sums[ch] += Double(s)
+            sums.withUnsafeMutableBufferPointer { sb in
+                let src = xb.baseAddress!, out = sb.baseAddress!
+                parallelChunks(c, work: count) { channels in
+                    for i in 0..<n {
+                        for ch in channels { out[ch] += Double(Sums.sum(src + (i * c + ch) * l, l)) }
+                    }
                 }
             }
         }

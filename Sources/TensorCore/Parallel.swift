@@ -1,15 +1,17 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Threads the engine's own kernels may use (BLAS has its own setting; `setEngineThreads` sets both).
+/// Threads the engine's own kernels may use: one per online core unless `setEngineThreads` says otherwise.
 @usableFromInline
-nonisolated(unsafe) var engineThreads = 2
+nonisolated(unsafe) var engineThreads = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
 
 /// Sets how many threads the engine uses. BLAS itself stays single-threaded: the engine splits each
 /// large product across its own threads (see `BLAS.parallelSgemm`).
 public func setEngineThreads(_ n: Int) {
     engineThreads = Swift.max(1, n)
-    BLAS.setThreads(1)
 }
 
 /// Runs `body` over `0..<count` split into contiguous chunks on up to `engineThreads` threads, when
