@@ -222,10 +222,10 @@ extension Variable {
     /// 2-D convolution: `x: [N, Cin, H, W]`, `weight: [Cout, Cin, kh, kw]`, `bias: [Cout]` → `[N, Cout, Ho, Wo]`.
     /// ∂x = col2im(Wᵀ·g), ∂W = g·im2col(x)ᵀ, ∂b = Σ g over N, Ho, Wo
     public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) -> Variable {
-        // Keep the unfolded input only if the weight will want its gradient (it is the largest saved tensor).
+        // Keep the input only if the weight will want its gradient.
         let needWeight = GradMode.isEnabled && (weight.requiresGrad || bias?.requiresGrad == true)
         let (out, saved) = Conv.conv2d(x.value, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
-                                       keepColumns: needWeight)
+                                       keepInput: needWeight)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(out, op: "conv2d", inputs: inputs) { g in
             let grads = Conv.conv2dBackward(g, weight: weight.value, saved: saved, needInput: x.requiresGrad,
@@ -238,11 +238,11 @@ extension Variable {
     /// Ho = (H − 1)·s − 2p + kh + outputPadding.   ∂x = Wᵀ-conv of g, ∂W = x·im2col(g)ᵀ, ∂b = Σ g
     public static func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int,
                                        outputPadding: Int = 0) -> Variable {
-        let (out, geometry, inputMatrix) = Conv.convTranspose2d(x.value, weight: weight.value, bias: bias?.value, stride: stride,
+        let (out, geometry) = Conv.convTranspose2d(x.value, weight: weight.value, bias: bias?.value, stride: stride,
                                                                 padding: padding, outputPadding: outputPadding)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(out, op: "conv_transpose2d", inputs: inputs) { g in
-            let grads = Conv.convTranspose2dBackward(g, x: x.value, inputMatrix: inputMatrix, weight: weight.value, geometry: geometry,
+            let grads = Conv.convTranspose2dBackward(g, x: x.value, weight: weight.value, geometry: geometry,
                                                      needInput: x.requiresGrad,
                                                      needWeight: weight.requiresGrad || bias?.requiresGrad == true)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])

@@ -16,6 +16,13 @@ public struct ConvGeometry: Equatable, Sendable {
     public var patchSize: Int { c * kh * kw }
     /// Columns of the im2col matrix: one per (image, output position).
     public var positions: Int { n * ho * wo }
+    /// Floats of one input image, `[C, H, W]`.
+    public var imageSize: Int { c * h * w }
+
+    /// The same convolution over `count` images (a chunk of the batch).
+    public func images(_ count: Int) -> ConvGeometry {
+        ConvGeometry(n: count, c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    }
 
     /// Padded plane sizes: the image with p zeros on every side, so that every patch lies inside it.
     var paddedH: Int { h + 2 * padding }
@@ -29,121 +36,124 @@ public struct ConvGeometry: Equatable, Sendable {
         for oh in 0..<ho { for ow in 0..<wo { offsets.append(oh * stride * paddedW + ow * stride) } }
         return offsets
     }
+
+    /// Floats of scratch memory `Unfold.im2col` and `Unfold.col2im` need for these images.
+    public var scratchSize: Int {
+        stride == 2 && Unfold.polyphaseEnabled ? Polyphase(self).capacity : n * c * paddedH * paddedW
+    }
 }
 
-extension Tensor {
-    /// Unfolds every k×k patch into a column: `[N, C, H, W]` → `[C·kh·kw, N·Ho·Wo]`.
+/// im2col and col2im on raw memory, for one chunk of images on the calling thread. Convolutions
+/// (`Conv`) run them chunk by chunk, a few images at a time, so that the unfolded columns stay in
+/// the core's cache between being written and being multiplied.
+public enum Unfold {
+    /// Whether stride 2 takes the polyphase path (tests turn it off to compare with the general one).
+    nonisolated(unsafe) public static var polyphaseEnabled = true
+
+    /// Unfolds every k×k patch into a column: `x: [N, C, H, W]` → `cols: [C·kh·kw, N·Ho·Wo]`.
     /// Row (c, i, j) holds pixel (oh·s − p + i, ow·s − p + j) of channel c for every output position;
     /// positions that fall in the padding are 0. A convolution is then one matrix product.
     ///
-    /// The image is first copied into zero-padded planes, so the gather needs no bounds tests: each
-    /// (row, image) is Ho·Wo loads through one shared offset table (outputs are often only 7×7, so
-    /// per-line loop overhead, not memory, was the cost of the direct version).
-    public static func im2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
-        Profiler.measure("im2col") {
-            let planeOut = g.ho * g.wo, columns = g.positions
-            let padded = x.zeroPadded(g.padding)
-            let offsets = g.positionOffsets()
-            let paddedPlane = g.paddedH * g.paddedW
-            return build(shape: [g.patchSize, columns]) { out in
-                let dst = out.baseAddress!
-                padded.scalars.withUnsafeBufferPointer { xb in
-                    offsets.withUnsafeBufferPointer { ob in
-                        let src = xb.baseAddress!, table = ob.baseAddress!
-                        parallelChunks(g.patchSize, work: g.patchSize * columns) { rows in
-                            for row in rows {
-                                let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
-                                let tap = i * g.paddedW + j
-                                for n in 0..<g.n {
-                                    let plane = src + (n * g.c + c) * paddedPlane + tap
-                                    let line = dst + row * columns + n * planeOut
-                                    for p in 0..<planeOut { line[p] = plane[table[p]] }
-                                }
-                            }
-                        }
-                    }
+    /// The images are first copied into zero-padded planes (in `scratch`), so the gather needs no
+    /// bounds tests: each (row, image) is Ho·Wo loads through one shared offset table.
+    public static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+                              scratch: UnsafeMutablePointer<Float>) {
+        if g.stride == 2 && polyphaseEnabled { return Polyphase(g).im2col(x, into: cols, scratch: scratch) }
+        let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
+        pad(x, g, into: scratch)
+        let offsets = g.positionOffsets()
+        offsets.withUnsafeBufferPointer { table in
+            for row in 0..<g.patchSize {
+                let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
+                let tap = i * g.paddedW + j
+                for n in 0..<g.n {
+                    let plane = scratch + (n * g.c + c) * paddedPlane + tap
+                    let line = cols + row * columns + n * planeOut
+                    for p in 0..<planeOut { line[p] = plane[table[p]] }
                 }
             }
         }
     }
 
     /// Folds columns back into images, adding overlapping contributions (the adjoint of `im2col`):
-    /// `[C·kh·kw, N·Ho·Wo]` → `[N, C, H, W]`. Accumulates into padded planes, then crops the padding.
-    /// `bias` (`[C]`), when given, is added to every pixel of its channel while cropping (a transposed conv's bias).
+    /// `cols: [C·kh·kw, N·Ho·Wo]` → `x: [N, C, H, W]`, plus `bias[c]` on every pixel of channel c
+    /// when given (a transposed convolution's bias). Accumulates into padded planes, then crops.
+    public static func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+                              bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+        if g.stride == 2 && polyphaseEnabled { return Polyphase(g).col2im(cols, into: x, bias: bias, scratch: scratch) }
+        let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
+        scratch.update(repeating: 0, count: g.n * g.c * paddedPlane)
+        let offsets = g.positionOffsets()
+        offsets.withUnsafeBufferPointer { table in
+            for row in 0..<g.patchSize {
+                let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
+                let tap = i * g.paddedW + j
+                for n in 0..<g.n {
+                    let plane = scratch + (n * g.c + c) * paddedPlane + tap
+                    let line = cols + row * columns + n * planeOut
+                    // Within one tap the positions are distinct, so no two adds collide.
+                    for p in 0..<planeOut { plane[table[p]] += line[p] }
+                }
+            }
+        }
+        crop(scratch, g, into: x, bias: bias)
+    }
+
+    /// `[N, C, H, W]` → `[N, C, H + 2p, W + 2p]` with zeros around each plane.
+    static func pad(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into out: UnsafeMutablePointer<Float>) {
+        let (h, w, p, hp, wp) = (g.h, g.w, g.padding, g.paddedH, g.paddedW)
+        for plane in 0..<(g.n * g.c) {
+            let to = out + plane * hp * wp, from = x + plane * h * w
+            to.update(repeating: 0, count: p * wp)                       // top rows
+            for y in 0..<h {
+                let row = to + (y + p) * wp
+                row.update(repeating: 0, count: p)
+                (row + p).update(from: from + y * w, count: w)
+                (row + p + w).update(repeating: 0, count: p)
+            }
+            (to + (h + p) * wp).update(repeating: 0, count: p * wp)      // bottom rows
+        }
+    }
+
+    /// The inverse of `pad`: drops p pixels from every side of each plane, adding `bias[c]` to channel c.
+    static func crop(_ padded: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+                     bias: UnsafePointer<Float>?) {
+        let (h, w, p, hp, wp) = (g.h, g.w, g.padding, g.paddedH, g.paddedW)
+        for plane in 0..<(g.n * g.c) {
+            let shift = bias?[plane % g.c] ?? 0
+            for y in 0..<h {
+                let to = x + (plane * h + y) * w, from = padded + (plane * hp + y + p) * wp + p
+                for t in 0..<w { to[t] = from[t] + shift }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// im2col of a whole batch: `[N, C, H, W]` → `[C·kh·kw, N·Ho·Wo]` (see `Unfold.im2col`).
+    public static func im2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
+        Profiler.measure("im2col") {
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.scratchSize)
+            defer { scratch.deallocate() }
+            return build(shape: [g.patchSize, g.positions]) { out in
+                x.withUnsafeBufferPointer { Unfold.im2col($0.baseAddress!, g, into: out.baseAddress!, scratch: scratch) }
+            }
+        }
+    }
+
+    /// col2im of a whole batch: `[C·kh·kw, N·Ho·Wo]` → `[N, C, H, W]`, plus `bias` (`[C]`) when given.
     public static func col2im(_ cols: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) -> Tensor {
         Profiler.measure("col2im") {
-            let planeOut = g.ho * g.wo, columns = g.positions
-            let offsets = g.positionOffsets()
-            let paddedPlane = g.paddedH * g.paddedW
-            var padded = zeros([g.n, g.c, g.paddedH, g.paddedW])
-            padded.withUnsafeMutableBufferPointer { pb in
-                let dst = pb.baseAddress!
-                cols.scalars.withUnsafeBufferPointer { cb in
-                    offsets.withUnsafeBufferPointer { ob in
-                        let src = cb.baseAddress!, table = ob.baseAddress!
-                        // Each channel's planes are written by its own rows only: split by channel, no races.
-                        parallelChunks(g.c, work: g.patchSize * columns) { channels in
-                            for c in channels {
-                                for i in 0..<g.kh {
-                                    for j in 0..<g.kw {
-                                        let row = (c * g.kh + i) * g.kw + j, tap = i * g.paddedW + j
-                                        for n in 0..<g.n {
-                                            let plane = dst + (n * g.c + c) * paddedPlane + tap
-                                            let line = src + row * columns + n * planeOut
-                                            // Within one tap the positions are distinct, so no two adds collide.
-                                            for p in 0..<planeOut { plane[table[p]] += line[p] }
-                                        }
-                                    }
-                                }
-                            }
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.scratchSize)
+            defer { scratch.deallocate() }
+            return build(shape: [g.n, g.c, g.h, g.w]) { out in
+                cols.withUnsafeBufferPointer { cb in
+                    if let bias {
+                        bias.withUnsafeBufferPointer {
+                            Unfold.col2im(cb.baseAddress!, g, into: out.baseAddress!, bias: $0.baseAddress!, scratch: scratch)
                         }
-                    }
-                }
-            }
-            return padded.cropped(g.padding, addingChannelBias: bias)
-        }
-    }
-
-    /// `[N, C, H, W]` → `[N, C, H + 2p, W + 2p]` with zeros around each plane (itself when p = 0).
-    func zeroPadded(_ p: Int) -> Tensor {
-        if p == 0 { return self }
-        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        let hp = h + 2 * p, wp = w + 2 * p
-        return Tensor.build(shape: [n, c, hp, wp]) { ob in
-            scalars.withUnsafeBufferPointer { xb in
-                let dst = ob.baseAddress!, src = xb.baseAddress!
-                parallelChunks(n * c, work: ob.count) { planes in
-                    for plane in planes {
-                        let to = dst + plane * hp * wp, from = src + plane * h * w
-                        (to).initialize(repeating: 0, count: p * wp)                       // top rows
-                        for y in 0..<h {
-                            let row = to + (y + p) * wp
-                            row.initialize(repeating: 0, count: p)
-                            (row + p).initialize(from: from + y * w, count: w)
-                            (row + p + w).initialize(repeating: 0, count: p)
-                        }
-                        (to + (h + p) * wp).initialize(repeating: 0, count: p * wp)        // bottom rows
-                    }
-                }
-            }
-        }
-    }
-
-    /// The inverse of `zeroPadded`: drops p pixels from every side of each plane, adding `bias[c]` to channel c.
-    func cropped(_ p: Int, addingChannelBias bias: Tensor? = nil) -> Tensor {
-        if p == 0 && bias == nil { return self }
-        let (n, c, hp, wp) = (shape[0], shape[1], shape[2], shape[3])
-        let h = hp - 2 * p, w = wp - 2 * p
-        return Tensor.build(shape: [n, c, h, w]) { out in
-            scalars.withUnsafeBufferPointer { xb in
-                let dst = out.baseAddress!, src = xb.baseAddress!
-                parallelChunks(n * c, work: out.count) { planes in
-                    for plane in planes {
-                        let shift = bias?.scalars[plane % c] ?? 0
-                        for y in 0..<h {
-                            let to = dst + (plane * h + y) * w, from = src + (plane * hp + y + p) * wp + p
-                            for t in 0..<w { to[t] = from[t] + shift }
-                        }
+                    } else {
+                        Unfold.col2im(cb.baseAddress!, g, into: out.baseAddress!, bias: nil, scratch: scratch)
                     }
                 }
             }

@@ -1,78 +1,172 @@
 /// Convolution, transposed convolution and max pooling: forward and backward, by im2col + GEMM.
 /// The autograd layer calls these; `Convolution+Naive.swift` holds the direct loops they are tested against.
+///
+/// The batch is processed a few images at a time (`Chunks`), each chunk on one thread from unfold to
+/// product to result: the unfolded columns of a chunk (a few hundred KB) are still in the core's
+/// cache when the GEMM reads them, where the whole batch's (12.8 MB for D.conv2 at batch 64) went
+/// out to memory and back. Nothing batch-sized is kept for the backward pass: it unfolds again.
 public enum Conv {
     /// What a convolution's forward pass keeps for its backward pass.
     public struct Saved: Sendable {
         public let geometry: ConvGeometry
-        /// im2col of the input: `[C·kh·kw, N·Ho·Wo]`; nil when the weight's gradient is not wanted.
-        public let columns: Tensor?
+        /// The input, which the weight's gradient unfolds again; nil when that gradient is not wanted.
+        public let input: Tensor?
     }
 
     /// `x: [N, Cin, H, W]`, `weight: [Cout, Cin, kh, kw]`, `bias: [Cout]?` → `[N, Cout, Ho, Wo]`.
-    /// `keepColumns: false` drops the unfolded input at once (a frozen layer needs no weight gradient).
+    /// `keepInput: false` keeps nothing for a weight gradient (a frozen layer needs none).
     public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
-                              keepColumns: Bool = true) -> (Tensor, Saved) {
+                              keepInput: Bool = true) -> (Tensor, Saved) {
         let cout = weight.shape[0]
         let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3],
                              kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
-        let columns = Tensor.im2col(x, g)
-        let product = Tensor.gemm(weight.reshaped([cout, g.patchSize]), columns)       // [Cout, N·L]
-        let out = Tensor.swapLeadingAxes(product, cout, g.n, g.ho * g.wo, addingRowBias: bias)   // [N, Cout, L] + b
-        return (out.reshaped([g.n, cout, g.ho, g.wo]), Saved(geometry: g, columns: keepColumns ? columns : nil))
+        let l = g.ho * g.wo, chunks = Chunks(g)
+        let out = Profiler.measure("conv2d chunks") { Tensor.build(shape: [g.n, cout, g.ho, g.wo]) { out in
+            x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
+                withOptionalPointer(bias) { bp in
+                    chunks.run(productRows: cout) { images, work in
+                        let gc = g.images(images.count)
+                        Unfold.im2col(xb.baseAddress! + images.lowerBound * g.imageSize, gc, into: work.columns, scratch: work.scratch)
+                        BLAS.sgemm(transposeA: false, transposeB: false, m: cout, n: gc.positions, k: g.patchSize,
+                                   a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: gc.positions,
+                                   c: work.product, ldc: gc.positions)                          // [Cout, n·L]
+                        imagesFromRows(work.product, rows: cout, images: images.count, l: l,
+                                       into: out.baseAddress! + images.lowerBound * cout * l, bias: bp)
+                    }
+                }
+            } }
+        } }
+        return (out, Saved(geometry: g, input: keepInput ? x : nil))
     }
 
     /// Gradients of `conv2d` from the output gradient `gout: [N, Cout, Ho, Wo]`:
     /// dx `[N, Cin, H, W]`, dweight `[Cout, Cin, kh, kw]`, dbias `[Cout]`.
+    /// Per chunk: g as `[Cout, n·L]`; ∂W += g·colsᵀ; ∂cols = Wᵀ·g, folded back into ∂x.
     public static func conv2dBackward(_ gout: Tensor, weight: Tensor, saved: Saved, needInput: Bool = true,
                                       needWeight: Bool = true) -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
-        let g = saved.geometry, cout = weight.shape[0], l = g.ho * g.wo
-        let g2 = Tensor.swapLeadingAxes(gout, g.n, cout, l).reshaped([cout, g.n * l])   // [Cout, N·L]
-        precondition(!needWeight || saved.columns != nil, "conv2d: weight gradient requested but columns were not kept")
-        let dweight = needWeight ? Tensor.gemm(g2, saved.columns!, transposeB: true).reshaped(weight.shape) : nil
-        let dbias = needWeight ? gout.channelSums() : nil
-        var dx: Tensor?
-        if needInput {
-            let dcols = Tensor.gemm(weight.reshaped([cout, g.patchSize]), transposeA: true, g2)  // [Cin·k·k, N·L]
-            dx = Tensor.col2im(dcols, g)
+        let g = saved.geometry, cout = weight.shape[0], l = g.ho * g.wo, chunks = Chunks(g)
+        precondition(!needWeight || saved.input != nil, "conv2d: weight gradient requested but the input was not kept")
+        let input = saved.input ?? Tensor.zeros([0])
+        var dx = Tensor.zeros(needInput ? [g.n, g.c, g.h, g.w] : [0])
+        let partials = PartialSums(parts: chunks.parts, size: needWeight ? cout * g.patchSize : 0)
+        Profiler.measure("∂conv2d chunks") {
+            gout.withUnsafeBufferPointer { gb in input.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
+                dx.withUnsafeMutableBufferPointer { dxb in
+                    let dxBase = dxb.baseAddress
+                    chunks.run(productRows: cout) { images, work in
+                        let gc = g.images(images.count), n = gc.positions
+                        rowsFromImages(gb.baseAddress! + images.lowerBound * cout * l, rows: cout, images: images.count, l: l,
+                                       into: work.product)                                         // g: [Cout, n·L]
+                        if needWeight {
+                            Unfold.im2col(xb.baseAddress! + images.lowerBound * g.imageSize, gc, into: work.columns, scratch: work.scratch)
+                            BLAS.sgemm(transposeA: false, transposeB: true, m: cout, n: g.patchSize, k: n,
+                                       a: work.product, lda: n, b: work.columns, ldb: n,
+                                       beta: PartialSums.beta(work), c: partials[work.part], ldc: g.patchSize)
+                        }
+                        if needInput {
+                            BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: n, k: cout,
+                                       a: wb.baseAddress!, lda: g.patchSize, b: work.product, ldb: n,
+                                       c: work.columns, ldc: n)                                     // ∂cols: [Cin·k·k, n·L]
+                            Unfold.col2im(work.columns, gc, into: dxBase! + images.lowerBound * g.imageSize, bias: nil,
+                                          scratch: work.scratch)
+                        }
+                    }
+                }
+            } } }
         }
-        return (dx, dweight, dbias)
+        let dweight = needWeight ? partials.total(shape: weight.shape) : nil
+        return (needInput ? dx : nil, dweight, needWeight ? gout.channelSums() : nil)
     }
 
     /// Transposed convolution (the gradient of a convolution, used to upsample):
     /// `x: [N, Cin, H, W]`, `weight: [Cin, Cout, kh, kw]` → `[N, Cout, Ho, Wo]`,
-    /// Ho = (H − 1)·s − 2p + kh + outputPadding.
-    /// Also returns the input in GEMM layout `[Cin, N·H·W]`, which the weight gradient needs again.
+    /// Ho = (H − 1)·s − 2p + kh + outputPadding. Per chunk: cols = Wᵀ·x, folded into the output.
+    /// Returns the geometry of the convolution it inverts (from `[Ho, Wo]` back to `[H, W]`).
     public static func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
-                                       outputPadding: Int) -> (Tensor, ConvGeometry, inputMatrix: Tensor) {
+                                       outputPadding: Int) -> (Tensor, ConvGeometry) {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
         let ho = (h - 1) * stride - 2 * padding + kh + outputPadding
         let wo = (w - 1) * stride - 2 * padding + kw + outputPadding
-        // The convolution this one is the adjoint of: from the [Ho, Wo] output back to [H, W].
         let g = ConvGeometry(n: n, c: cout, h: ho, w: wo, kh: kh, kw: kw, stride: stride, padding: padding)
-        let x2 = Tensor.swapLeadingAxes(x, n, cin, h * w).reshaped([cin, n * h * w])
-        let columns = Tensor.gemm(weight.reshaped([cin, cout * kh * kw]), transposeA: true, x2)  // [Cout·k·k, N·H·W]
-        let out = Tensor.col2im(columns, g, bias: bias)
-        return (out, g, x2)
+        let chunks = Chunks(g)
+        let out = Profiler.measure("conv_transpose2d chunks") { Tensor.build(shape: [n, cout, ho, wo]) { out in
+            x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
+                withOptionalPointer(bias) { bp in
+                    chunks.run(productRows: cin) { images, work in
+                        let gc = g.images(images.count), m = gc.positions                       // m = n·H·W
+                        rowsFromImages(xb.baseAddress! + images.lowerBound * cin * h * w, rows: cin, images: images.count,
+                                       l: h * w, into: work.product)                               // x: [Cin, n·H·W]
+                        BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: m, k: cin,
+                                   a: wb.baseAddress!, lda: g.patchSize, b: work.product, ldb: m,
+                                   c: work.columns, ldc: m)                                         // [Cout·k·k, n·H·W]
+                        Unfold.col2im(work.columns, gc, into: out.baseAddress! + images.lowerBound * g.imageSize,
+                                      bias: bp, scratch: work.scratch)
+                    }
+                }
+            } }
+        } }
+        return (out, g)
     }
 
-    /// Gradients of `convTranspose2d` from `gout: [N, Cout, Ho, Wo]`.
-    public static func convTranspose2dBackward(_ gout: Tensor, x: Tensor, inputMatrix x2: Tensor, weight: Tensor,
-                                               geometry g: ConvGeometry, needInput: Bool = true, needWeight: Bool = true)
+    /// Gradients of `convTranspose2d` from `gout: [N, Cout, Ho, Wo]`. Per chunk: ∂cols = im2col(g);
+    /// ∂W += x·∂colsᵀ; ∂x = W·∂cols.
+    public static func convTranspose2dBackward(_ gout: Tensor, x: Tensor, weight: Tensor, geometry g: ConvGeometry,
+                                               needInput: Bool = true, needWeight: Bool = true)
         -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
-        let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
-        let dcols = Tensor.im2col(gout, g)                                                 // [Cout·k·k, N·H·W]
-        var dweight: Tensor?, dbias: Tensor?
-        if needWeight {
-            dweight = Tensor.gemm(x2, dcols, transposeB: true).reshaped(weight.shape)      // [Cin, Cout·k·k]
-            dbias = gout.channelSums()
+        let cin = x.shape[1], hw = x.shape[2] * x.shape[3], chunks = Chunks(g)
+        var dx = Tensor.zeros(needInput ? x.shape : [0])
+        let partials = PartialSums(parts: chunks.parts, size: needWeight ? cin * g.patchSize : 0)
+        Profiler.measure("∂conv_transpose2d chunks") {
+            gout.withUnsafeBufferPointer { gb in x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
+                dx.withUnsafeMutableBufferPointer { dxb in
+                    let dxBase = dxb.baseAddress
+                    chunks.run(productRows: cin) { images, work in
+                        let gc = g.images(images.count), m = gc.positions
+                        Unfold.im2col(gb.baseAddress! + images.lowerBound * g.imageSize, gc, into: work.columns,
+                                      scratch: work.scratch)                                        // ∂cols: [Cout·k·k, n·H·W]
+                        if needWeight {
+                            rowsFromImages(xb.baseAddress! + images.lowerBound * cin * hw, rows: cin, images: images.count,
+                                           l: hw, into: work.product)                              // x: [Cin, n·H·W]
+                            BLAS.sgemm(transposeA: false, transposeB: true, m: cin, n: g.patchSize, k: m,
+                                       a: work.product, lda: m, b: work.columns, ldb: m,
+                                       beta: PartialSums.beta(work), c: partials[work.part], ldc: g.patchSize)
+                        }
+                        if needInput {
+                            BLAS.sgemm(transposeA: false, transposeB: false, m: cin, n: m, k: g.patchSize,
+                                       a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: m,
+                                       c: work.product, ldc: m)                                     // ∂x: [Cin, n·H·W]
+                            imagesFromRows(work.product, rows: cin, images: images.count, l: hw,
+                                           into: dxBase! + images.lowerBound * cin * hw, bias: nil)
+                        }
+                    }
+                }
+            } } }
         }
-        var dx: Tensor?
-        if needInput {
-            let dx2 = Tensor.gemm(weight.reshaped([cin, g.patchSize]), dcols)              // [Cin, N·H·W]
-            dx = Tensor.swapLeadingAxes(dx2, cin, n, h * w).reshaped(x.shape)
+        let dweight = needWeight ? partials.total(shape: weight.shape) : nil
+        return (needInput ? dx : nil, dweight, needWeight ? gout.channelSums() : nil)
+    }
+
+    /// `[R, n·L]` GEMM rows → `[n, R, L]` images, adding `bias[r]` to row r when given.
+    static func imagesFromRows(_ rows: UnsafePointer<Float>, rows r: Int, images n: Int, l: Int,
+                               into out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+        for i in 0..<r {
+            let shift = bias?[i] ?? 0
+            for image in 0..<n {
+                let from = rows + (i * n + image) * l, to = out + (image * r + i) * l
+                for t in 0..<l { to[t] = from[t] + shift }
+            }
         }
-        return (dx, dweight, dbias)
+    }
+
+    /// `[n, R, L]` images → `[R, n·L]` GEMM rows.
+    static func rowsFromImages(_ images: UnsafePointer<Float>, rows r: Int, images n: Int, l: Int,
+                               into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<r {
+            for image in 0..<n {
+                (out + (i * n + image) * l).update(from: images + (image * r + i) * l, count: l)
+            }
+        }
     }
 
     /// Max pooling: `[N, C, H, W]` → `[N, C, Ho, Wo]`, plus where each maximum came from (for backward).

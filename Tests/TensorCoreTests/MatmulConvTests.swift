@@ -59,7 +59,7 @@ struct ConvolutionTests {
         var g = SeededGenerator(seed: 12)
         let x = Tensor.randn([n, cin, h, w], using: &g), weight = Tensor.randn([cin, cout, k, k], using: &g)
         let bias = Tensor.randn([cout], using: &g)
-        let (fast, _, _) = Conv.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
+        let (fast, _) = Conv.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
         let slow = Conv.naiveConvTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
         #expect(fast.shape == slow.shape)
         #expect(maxDifference(fast, slow) < 1e-4)
@@ -73,6 +73,44 @@ struct ConvolutionTests {
         let c = Tensor.randn([geometry.patchSize, geometry.positions], using: &g)
         let left = (Tensor.im2col(x, geometry) * c).sum().item, right = (x * Tensor.col2im(c, geometry)).sum().item
         #expect(abs(left - right) < 1e-3 * max(1, abs(left)))
+    }
+
+    @Test("stride 2's polyphase unfold and fold agree with the general ones", arguments: [(3, 2, 14, 14, 4, 1), (2, 3, 9, 7, 3, 1), (1, 1, 28, 28, 4, 1), (2, 2, 6, 5, 2, 0)])
+    func polyphase(n: Int, c: Int, h: Int, w: Int, k: Int, padding: Int) {
+        var g = SeededGenerator(seed: 14)
+        let geometry = ConvGeometry(n: n, c: c, h: h, w: w, kh: k, kw: k, stride: 2, padding: padding)
+        let x = Tensor.randn([n, c, h, w], using: &g), cols = Tensor.randn([geometry.patchSize, geometry.positions], using: &g)
+        let bias = Tensor.randn([c], using: &g)
+        let fastColumns = Tensor.im2col(x, geometry), fastImages = Tensor.col2im(cols, geometry, bias: bias)
+        Unfold.polyphaseEnabled = false
+        defer { Unfold.polyphaseEnabled = true }
+        #expect(fastColumns == Tensor.im2col(x, geometry))
+        #expect(maxDifference(fastImages, Tensor.col2im(cols, geometry, bias: bias)) < 1e-5)
+    }
+
+    @Test("a batch in many chunks gives the one-chunk result: forward, ∂x, ∂W, ∂b")
+    func chunked() {
+        var g = SeededGenerator(seed: 15)
+        // 40 images of [64, 14, 14] with a 4×4 kernel: 200 KB of columns per image, 3 images per chunk.
+        let x = Tensor.randn([40, 64, 14, 14], using: &g), weight = Tensor.randn([6, 64, 4, 4], using: &g)
+        let bias = Tensor.randn([6], using: &g)
+        let (out, saved) = Conv.conv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)
+        #expect(Chunks(saved.geometry).count > 4)
+        #expect(maxDifference(out, Conv.naiveConv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)) < 1e-3)   // sums of 1,024 products
+        let gout = Tensor.randn(out.shape, using: &g)
+        let grads = Conv.conv2dBackward(gout, weight: weight, saved: saved)
+        // Image by image, each a batch of one: one chunk each.
+        var dweight = Tensor.zeros(weight.shape), dbias = Tensor.zeros([6])
+        for i in 0..<40 {
+            let xi = x[.at(i)].unsqueezed(axis: 0)
+            let (_, s) = Conv.conv2d(xi, weight: weight, bias: bias, stride: 2, padding: 1)
+            let gi = Conv.conv2dBackward(gout[.at(i)].unsqueezed(axis: 0), weight: weight, saved: s)
+            #expect(maxDifference(gi.dx!, grads.dx![.at(i)].unsqueezed(axis: 0)) < 1e-4)
+            dweight = dweight + gi.dweight!
+            dbias = dbias + gi.dbias!
+        }
+        #expect(maxDifference(dweight, grads.dweight!) < 1e-2)
+        #expect(maxDifference(dbias, grads.dbias!) < 1e-3)
     }
 
     @Test("max pooling picks the window maximum and routes the gradient back to it")

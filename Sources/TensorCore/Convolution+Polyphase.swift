@@ -1,0 +1,129 @@
+/// `im2col` and `col2im` for stride 2, the stride of every DCGAN layer, through a polyphase layout.
+///
+/// With stride 2 a kernel tap reads every other pixel of a padded row, and output rows are short
+/// (7 or 14 positions), so the general version pays a table load and loop overhead per element.
+/// Split each zero-padded plane into its four phases (even/odd rows × even/odd columns) first, and
+/// tap (i, j) reads one phase at consecutive addresses: each output row becomes one 8-wide copy.
+struct Polyphase {
+    let g: ConvGeometry
+    /// Rows and columns of one phase: half the padded plane, rounded up.
+    let rows: Int, cols: Int
+
+    init(_ g: ConvGeometry) {
+        precondition(g.stride == 2, "Polyphase serves stride 2")
+        self.g = g
+        rows = (g.paddedH + 1) / 2
+        cols = (g.paddedW + 1) / 2
+    }
+
+    /// Floats per (image, channel): four phases.
+    var block: Int { 4 * rows * cols }
+    /// Floats of the whole layout, plus one vector of slack so that 8-wide loads near the end stay inside.
+    var capacity: Int { g.n * g.c * block + 8 }
+
+    /// Where padded pixel (y, x) of a plane lives within its block.
+    func offset(_ y: Int, _ x: Int) -> Int { ((y & 1) * 2 + (x & 1)) * rows * cols + (y >> 1) * cols + (x >> 1) }
+
+    /// `[N, C, H, W]` → the layout, each pixel at its padded position, zeros elsewhere.
+    func split(_ x: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
+        let (h, w, p) = (g.h, g.w, g.padding)
+        buffer.update(repeating: 0, count: capacity)
+        for plane in 0..<(g.n * g.c) {
+            let from = x + plane * h * w, to = buffer + plane * block
+            for y in 0..<h {
+                let even = to + offset(y + p, p), odd = to + offset(y + p, p + 1)   // pixels 0, 2, … and 1, 3, …
+                let row = from + y * w
+                for t in 0..<(w / 2) { even[t] = row[2 * t]; odd[t] = row[2 * t + 1] }
+                if w % 2 == 1 { even[w / 2] = row[w - 1] }
+            }
+        }
+    }
+
+    /// The inverse of `split`: each pixel from its padded position, plus `bias[c]`.
+    func merge(_ buffer: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+        let (h, w, p) = (g.h, g.w, g.padding)
+        for plane in 0..<(g.n * g.c) {
+            let from = buffer + plane * block, to = x + plane * h * w
+            let shift = bias?[plane % g.c] ?? 0
+            for y in 0..<h {
+                let even = from + offset(y + p, p), odd = from + offset(y + p, p + 1)
+                let row = to + y * w
+                for t in 0..<(w / 2) { row[2 * t] = even[t] + shift; row[2 * t + 1] = odd[t] + shift }
+                if w % 2 == 1 { row[w - 1] = even[w / 2] + shift }
+            }
+        }
+    }
+
+    /// See `Unfold.im2col`. Output position (oh, ow) of tap (i, j) reads padded pixel (2·oh + i, 2·ow + j):
+    /// phase (i mod 2, j mod 2), at (oh + i/2, ow + j/2) — consecutive in ow.
+    func im2col(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        split(x, into: scratch)
+        let columns = g.positions, (ho, wo) = (g.ho, g.wo), imageStride = g.c * block
+        // 8-wide stores may spill into the next output row, which is written right after; near the
+        // end of a line, where a spill would leave it, the copy goes one by one.
+        let lastWide = columns - 8
+        for row in 0..<g.patchSize {
+            let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
+            let line = out + row * columns
+            var image = UnsafePointer(scratch) + c * block + offset(i, j)
+            var k = 0
+            for _ in 0..<g.n {
+                var from = image
+                for _ in 0..<ho {
+                    var ow = 0
+                    while ow < wo {
+                        if k + ow <= lastWide {
+                            let v = UnsafeRawPointer(from + ow).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(line + k + ow).storeBytes(of: v, as: SIMD8<Float>.self)
+                        } else {
+                            for t in ow..<Swift.min(ow + 8, wo) { line[k + t] = from[t] }
+                        }
+                        ow += 8
+                    }
+                    from += cols
+                    k += wo
+                }
+                image += imageStride
+            }
+        }
+    }
+
+    /// See `Unfold.col2im`: accumulates in the layout, then merges it back into planes.
+    func col2im(_ columnsIn: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+                scratch: UnsafeMutablePointer<Float>) {
+        scratch.update(repeating: 0, count: capacity)
+        let columns = g.positions, (ho, wo) = (g.ho, g.wo), imageStride = g.c * block
+        let total = g.patchSize * columns
+        // The lanes of an output row's last 8-wide chunk that belong to the next row: added as 0.
+        let foreign = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= SIMD8<Int32>(repeating: Int32(wo % 8))
+        let end = scratch + capacity
+        for row in 0..<g.patchSize {
+            let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
+            let line = columnsIn + row * columns
+            var image = scratch + c * block + offset(i, j)
+            var k = 0
+            for _ in 0..<g.n {
+                var to = image
+                for _ in 0..<ho {
+                    var ow = 0
+                    while ow < wo {
+                        let left = wo - ow
+                        if row * columns + k + ow + 8 <= total && to + ow + 8 <= end {
+                            var v = UnsafeRawPointer(line + k + ow).loadUnaligned(as: SIMD8<Float>.self)
+                            if left < 8 { v.replace(with: 0, where: foreign) }
+                            let sum = UnsafeRawPointer(to + ow).loadUnaligned(as: SIMD8<Float>.self) + v
+                            UnsafeMutableRawPointer(to + ow).storeBytes(of: sum, as: SIMD8<Float>.self)
+                        } else {
+                            for t in ow..<Swift.min(ow + 8, wo) { to[t] += line[k + t] }
+                        }
+                        ow += 8
+                    }
+                    to += cols
+                    k += wo
+                }
+                image += imageStride
+            }
+        }
+        merge(scratch, into: x, bias: bias)
+    }
+}
