@@ -24,32 +24,61 @@ struct Polyphase {
     /// Where padded pixel (y, x) of a plane lives within its block.
     func offset(_ y: Int, _ x: Int) -> Int { ((y & 1) * 2 + (x & 1)) * rows * cols + (y >> 1) * cols + (x >> 1) }
 
-    /// `[N, C, H, W]` → the layout, each pixel at its padded position, zeros elsewhere.
+    /// The phase rows r and columns c that hold image pixels, not padding: padded row 2r + py is
+    /// image row 2r + py − p, which must lie in 0..<H (and the same for columns).
+    func inside(_ parity: Int, size: Int, phaseSize: Int) -> Range<Int> {
+        let p = g.padding
+        // The smallest c with 2c + parity − p ≥ bound, for bound 0 and bound `size`.
+        func first(reaching bound: Int) -> Int { Swift.max(0, (bound + p - parity + 1) >> 1) }
+        return Swift.min(first(reaching: 0), phaseSize) ..< Swift.min(first(reaching: size), phaseSize)
+    }
+
+    /// `[N, C, H, W]` → the layout, each pixel at its padded position, zeros elsewhere. Written phase
+    /// row by phase row, so each store is consecutive and the padding is zeroed where it is.
     func split(_ x: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
         let (h, w, p) = (g.h, g.w, g.padding)
-        buffer.update(repeating: 0, count: capacity)
         for plane in 0..<(g.n * g.c) {
-            let from = x + plane * h * w, to = buffer + plane * block
-            for y in 0..<h {
-                let even = to + offset(y + p, p), odd = to + offset(y + p, p + 1)   // pixels 0, 2, … and 1, 3, …
-                let row = from + y * w
-                for t in 0..<(w / 2) { even[t] = row[2 * t]; odd[t] = row[2 * t + 1] }
-                if w % 2 == 1 { even[w / 2] = row[w - 1] }
+            let from = x + plane * h * w
+            var to = buffer + plane * block
+            for py in 0..<2 {
+                let validRows = inside(py, size: h, phaseSize: rows)
+                for px in 0..<2 {
+                    let validCols = inside(px, size: w, phaseSize: cols)
+                    for r in 0..<rows {
+                        if validRows.contains(r) {
+                            // Phase column c is image column 2c + px − p of image row 2r + py − p.
+                            let row = from + (2 * r + py - p) * w + px - p
+                            for c in 0..<validCols.lowerBound { to[c] = 0 }
+                            for c in validCols { to[c] = row[2 * c] }
+                            for c in validCols.upperBound..<cols { to[c] = 0 }
+                        } else {
+                            to.update(repeating: 0, count: cols)
+                        }
+                        to += cols
+                    }
+                }
             }
         }
+        (buffer + g.n * g.c * block).update(repeating: 0, count: capacity - g.n * g.c * block)
     }
 
     /// The inverse of `split`: each pixel from its padded position, plus `bias[c]`.
     func merge(_ buffer: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
         let (h, w, p) = (g.h, g.w, g.padding)
         for plane in 0..<(g.n * g.c) {
-            let from = buffer + plane * block, to = x + plane * h * w
+            let to = x + plane * h * w
+            var from = buffer + plane * block
             let shift = bias?[plane % g.c] ?? 0
-            for y in 0..<h {
-                let even = from + offset(y + p, p), odd = from + offset(y + p, p + 1)
-                let row = to + y * w
-                for t in 0..<(w / 2) { row[2 * t] = even[t] + shift; row[2 * t + 1] = odd[t] + shift }
-                if w % 2 == 1 { row[w - 1] = even[w / 2] + shift }
+            for py in 0..<2 {
+                let validRows = inside(py, size: h, phaseSize: rows)
+                for px in 0..<2 {
+                    let validCols = inside(px, size: w, phaseSize: cols)
+                    for r in validRows {
+                        let row = to + (2 * r + py - p) * w + px - p, phaseRow = from + r * cols
+                        for c in validCols { row[2 * c] = phaseRow[c] + shift }
+                    }
+                    from += rows * cols
+                }
             }
         }
     }
@@ -70,6 +99,13 @@ struct Polyphase {
             for _ in 0..<g.n {
                 var from = image
                 for _ in 0..<ho {
+                    if wo <= 8 && k <= lastWide {          // the DCGAN's 7-wide rows: one copy each
+                        let v = UnsafeRawPointer(from).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(line + k).storeBytes(of: v, as: SIMD8<Float>.self)
+                        from += cols
+                        k += wo
+                        continue
+                    }
                     var ow = 0
                     while ow < wo {
                         if k + ow <= lastWide {
