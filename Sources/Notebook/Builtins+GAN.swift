@@ -53,7 +53,13 @@ extension Builtins {
             var data: DatasetValue?
             if let (v, _) = args.value(nil, "data"), case .dataset(let d) = v { data = d }
             let dataset: DatasetValue
-            if let data { dataset = data } else { dataset = try interp.loadDataset(.mnist, at: args.range) }
+            if let data {
+                dataset = data
+            } else {
+                // The dataset it was trained on, as recorded in the file (MNIST if the file does not say).
+                let name = (try? SafeTensors.load(path))?.metadata["dataset"].flatMap(DatasetName.init(rawValue:)) ?? .mnist
+                dataset = try interp.loadDataset(name, at: args.range)
+            }
             do throws(CheckpointError) {
                 let gan = try GANTrainer.load(path, dataset: dataset)
                 interp.emit(["loaded a GAN at step \(gan.steps) from \(path)"])

@@ -22,6 +22,8 @@ public final class GANTrainer: NotebookObject {
     var noise: SeededGenerator
     /// Fixed noise for the grids recorded during training (the classic "watch it learn").
     let fixedNoise: Tensor
+    /// The seed everything above was drawn from (saved, so that a reloaded GAN animates the same noise).
+    let seed: UInt64
     public internal(set) var steps = 0
     public internal(set) var history = History()
     /// Grids of G(fixed noise) recorded during training, with the step they were taken at.
@@ -58,6 +60,7 @@ public final class GANTrainer: NotebookObject {
         noise = SeededGenerator(seed: seed &+ 2)
         var fixed = SeededGenerator(seed: seed &+ 3)
         fixedNoise = Tensor.randn([16, pair.latent], using: &fixed)
+        self.seed = seed
     }
 
     public var typeName: String { "GAN" }
@@ -161,13 +164,17 @@ public final class GANTrainer: NotebookObject {
         var tensors = pair.stateDict()
         tensors += pair.optimizerG.stateDict().map { ("optimizer.G." + $0.name, $0.tensor) }
         tensors += pair.optimizerD.stateDict().map { ("optimizer.D." + $0.name, $0.tensor) }
-        tensors.append(("history.loss_D", Tensor(history.lossD.map(Float.init))))
-        tensors.append(("history.loss_G", Tensor(history.lossG.map(Float.init))))
+        for (name, values) in [("loss_D", history.lossD), ("loss_G", history.lossG), ("D_real", history.dReal), ("D_fake", history.dFake)] {
+            tensors.append(("history." + name, Tensor(values.map(Float.init))))
+        }
+        tensors.append(("history.score_steps", Tensor(history.scores.map { Float($0.0) })))
+        tensors.append(("history.scores", Tensor(history.scores.map { Float($0.1) })))
         let metadata = ["format": "pt", "ganbook": "gan", "architecture": pair.architecture.rawValue, "steps": String(steps),
                         "batch": String(batchSize), "d_steps": String(dSteps), "real_label": String(realLabel),
                         "lr_d": String(pair.optimizerD.learningRate), "lr_g": String(pair.optimizerG.learningRate),
                         "beta1": String(pair.optimizerG.beta1), "beta2": String(pair.optimizerG.beta2),
-                        "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue]
+                        "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue,
+                        "seed": String(seed)]
         try SafeTensors.save(tensors, metadata: metadata, to: path)
     }
 
@@ -182,7 +189,7 @@ public final class GANTrainer: NotebookObject {
         func number(_ key: String, _ d: Float) -> Float { meta[key].flatMap(Float.init) ?? d }
         let t = GANTrainer(architecture: arch, dataset: dataset, batchSize: batch, learningRateD: number("lr_d", 2e-4), learningRateG: number("lr_g", 2e-4),
                            betas: (number("beta1", 0.5), number("beta2", 0.999)), dSteps: meta["d_steps"].flatMap(Int.init) ?? 1,
-                           realLabel: number("real_label", 1), seed: 0)
+                           realLabel: number("real_label", 1), seed: meta["seed"].flatMap(UInt64.init) ?? 0)
         let state = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         try t.pair.G.loadStateDict(state, prefix: "G.")
         try t.pair.D.loadStateDict(state, prefix: "D.")
@@ -194,8 +201,12 @@ public final class GANTrainer: NotebookObject {
         t.noise = noise
         t.sampler = sampler
         t.steps = steps
-        t.history.lossD = state["history.loss_D"]?.scalars.map(Double.init) ?? []
-        t.history.lossG = state["history.loss_G"]?.scalars.map(Double.init) ?? []
+        func series(_ name: String) -> [Double] { state["history." + name]?.scalars.map(Double.init) ?? [] }
+        t.history.lossD = series("loss_D")
+        t.history.lossG = series("loss_G")
+        t.history.dReal = series("D_real")
+        t.history.dFake = series("D_fake")
+        t.history.scores = zip(series("score_steps"), series("scores")).map { (Int($0), $1) }
         return t
     }
 

@@ -86,7 +86,7 @@ struct Polyphase {
     /// See `Unfold.im2col`. Output position (oh, ow) of tap (i, j) reads padded pixel (2·oh + i, 2·ow + j):
     /// phase (i mod 2, j mod 2), at (oh + i/2, ow + j/2) — consecutive in ow.
     func im2col(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        split(x, into: scratch)
+        Profiler.measure("polyphase split") { split(x, into: scratch) }
         let columns = g.positions, (ho, wo) = (g.ho, g.wo), imageStride = g.c * block
         // 8-wide stores may spill into the next output row, which is written right after; near the
         // end of a line, where a spill would leave it, the copy goes one by one.
@@ -160,6 +160,6 @@ struct Polyphase {
                 image += imageStride
             }
         }
-        merge(scratch, into: x, bias: bias)
+        Profiler.measure("polyphase merge") { merge(scratch, into: x, bias: bias) }
     }
 }

@@ -58,6 +58,11 @@ public enum Unfold {
     /// bounds tests: each (row, image) is Ho·Wo loads through one shared offset table.
     public static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
                               scratch: UnsafeMutablePointer<Float>) {
+        Profiler.measure("im2col in chunks") { unfold(x, g, into: cols, scratch: scratch) }
+    }
+
+    static func unfold(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+                       scratch: UnsafeMutablePointer<Float>) {
         if g.stride == 2 && polyphaseEnabled { return Polyphase(g).im2col(x, into: cols, scratch: scratch) }
         let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
         pad(x, g, into: scratch)
@@ -80,6 +85,11 @@ public enum Unfold {
     /// when given (a transposed convolution's bias). Accumulates into padded planes, then crops.
     public static func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
                               bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+        Profiler.measure("col2im in chunks") { fold(cols, g, into: x, bias: bias, scratch: scratch) }
+    }
+
+    static func fold(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+                     bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
         if g.stride == 2 && polyphaseEnabled { return Polyphase(g).col2im(cols, into: x, bias: bias, scratch: scratch) }
         let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
         scratch.update(repeating: 0, count: g.n * g.c * paddedPlane)

@@ -27,7 +27,7 @@ public enum BatchNormKernel {
             mean[ch] = Float(mu); variance[ch] = Float(v)
             inverseStd[ch] = Float(1 / (v + Double(eps)).squareRoot())
         }
-        // y = x̂·γ + β = x·a + b per channel, with a = γ/σ and b = β − μ·a; x̂ is written in the same pass.
+        // x̂ and y = x̂·γ + β in one pass.
         var normalized = Tensor.zeros([0])
         let y = Tensor.build(shape: x.shape) { yb in
             normalized = Tensor.build(shape: x.shape) { nb in
@@ -37,6 +37,19 @@ public enum BatchNormKernel {
                             let src = xb.baseAddress!, hat = nb.baseAddress!, out = yb.baseAddress!
                             parallelChunks(n, work: x.count) { images in
                                 for i in images {
+                                    if l == 1 {            // BatchNorm1d: a row of channels, vectorised along it
+                                        let row = i * c
+                                        mean.withUnsafeBufferPointer { mu in
+                                            inverseStd.withUnsafeBufferPointer { sd in
+                                                for ch in 0..<c {
+                                                    let h = (src[row + ch] - mu[ch]) * sd[ch]
+                                                    hat[row + ch] = h
+                                                    out[row + ch] = h * gm[ch] + bt[ch]
+                                                }
+                                            }
+                                        }
+                                        continue
+                                    }
                                     for ch in 0..<c {
                                         let base = (i * c + ch) * l
                                         let mu = mean[ch], s = inverseStd[ch], g = gm[ch], b = bt[ch]
@@ -66,18 +79,31 @@ public enum BatchNormKernel {
                 channelSums(n: n, c: c, l: l, gb.baseAddress!, hb.baseAddress!, squares: false)
             }
         }
+        // Per channel: ∂x = scale·(g − mean(g) − x̂·mean(g·x̂)), scale = γ/√(σ²+ε).
+        let scale = (0..<c).map { gamma.scalars[$0] * saved.inverseStd[$0] }
+        let meanG = sumG.map { Float($0) / m }, meanGX = sumGX.map { Float($0) / m }
         let dx = Tensor.build(shape: g.shape) { db in
             g.withUnsafeBufferPointer { gb in
                 xhat.withUnsafeBufferPointer { hb in
-                    gamma.withUnsafeBufferPointer { gm in
-                        let grad = gb.baseAddress!, hat = hb.baseAddress!, out = db.baseAddress!
-                        parallelChunks(n, work: g.count) { images in
-                            for i in images {
-                                for ch in 0..<c {
-                                    let base = (i * c + ch) * l
-                                    let scale = gm[ch] * saved.inverseStd[ch]
-                                    let meanG = Float(sumG[ch]) / m, meanGX = Float(sumGX[ch]) / m
-                                    for j in base..<(base + l) { out[j] = scale * (grad[j] - meanG - hat[j] * meanGX) }
+                    scale.withUnsafeBufferPointer { sc in
+                        meanG.withUnsafeBufferPointer { mg in
+                            meanGX.withUnsafeBufferPointer { mgx in
+                                let grad = gb.baseAddress!, hat = hb.baseAddress!, out = db.baseAddress!
+                                parallelChunks(n, work: g.count) { images in
+                                    for i in images {
+                                        if l == 1 {        // BatchNorm1d: a row of channels, vectorised along it
+                                            let row = i * c
+                                            for ch in 0..<c {
+                                                out[row + ch] = sc[ch] * (grad[row + ch] - mg[ch] - hat[row + ch] * mgx[ch])
+                                            }
+                                            continue
+                                        }
+                                        for ch in 0..<c {
+                                            let base = (i * c + ch) * l
+                                            let a = sc[ch], b = mg[ch], d = mgx[ch]
+                                            for j in base..<(base + l) { out[j] = a * (grad[j] - b - hat[j] * d) }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -27,9 +27,9 @@ public enum Conv {
                     chunks.run(productRows: cout) { images, work in
                         let gc = g.images(images.count)
                         Unfold.im2col(xb.baseAddress! + images.lowerBound * g.imageSize, gc, into: work.columns, scratch: work.scratch)
-                        BLAS.sgemm(transposeA: false, transposeB: false, m: cout, n: gc.positions, k: g.patchSize,
-                                   a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: gc.positions,
-                                   c: work.product, ldc: gc.positions)                          // [Cout, n·L]
+                        chunkGEMM(transposeA: false, transposeB: false, m: cout, n: gc.positions, k: g.patchSize,
+                                  a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: gc.positions,
+                                  c: work.product, ldc: gc.positions)                           // [Cout, n·L]
                         imagesFromRows(work.product, rows: cout, images: images.count, l: l,
                                        into: out.baseAddress! + images.lowerBound * cout * l, bias: bp)
                     }
@@ -59,12 +59,12 @@ public enum Conv {
                                        into: work.product)                                         // g: [Cout, n·L]
                         if needWeight {
                             Unfold.im2col(xb.baseAddress! + images.lowerBound * g.imageSize, gc, into: work.columns, scratch: work.scratch)
-                            BLAS.sgemm(transposeA: false, transposeB: true, m: cout, n: g.patchSize, k: n,
+                            chunkGEMM(transposeA: false, transposeB: true, m: cout, n: g.patchSize, k: n,
                                        a: work.product, lda: n, b: work.columns, ldb: n,
                                        beta: PartialSums.beta(work), c: partials[work.part], ldc: g.patchSize)
                         }
                         if needInput {
-                            BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: n, k: cout,
+                            chunkGEMM(transposeA: true, transposeB: false, m: g.patchSize, n: n, k: cout,
                                        a: wb.baseAddress!, lda: g.patchSize, b: work.product, ldb: n,
                                        c: work.columns, ldc: n)                                     // ∂cols: [Cin·k·k, n·L]
                             Unfold.col2im(work.columns, gc, into: dxBase! + images.lowerBound * g.imageSize, bias: nil,
@@ -97,7 +97,7 @@ public enum Conv {
                         let gc = g.images(images.count), m = gc.positions                       // m = n·H·W
                         rowsFromImages(xb.baseAddress! + images.lowerBound * cin * h * w, rows: cin, images: images.count,
                                        l: h * w, into: work.product)                               // x: [Cin, n·H·W]
-                        BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: m, k: cin,
+                        chunkGEMM(transposeA: true, transposeB: false, m: g.patchSize, n: m, k: cin,
                                    a: wb.baseAddress!, lda: g.patchSize, b: work.product, ldb: m,
                                    c: work.columns, ldc: m)                                         // [Cout·k·k, n·H·W]
                         Unfold.col2im(work.columns, gc, into: out.baseAddress! + images.lowerBound * g.imageSize,
@@ -128,12 +128,12 @@ public enum Conv {
                         if needWeight {
                             rowsFromImages(xb.baseAddress! + images.lowerBound * cin * hw, rows: cin, images: images.count,
                                            l: hw, into: work.product)                              // x: [Cin, n·H·W]
-                            BLAS.sgemm(transposeA: false, transposeB: true, m: cin, n: g.patchSize, k: m,
+                            chunkGEMM(transposeA: false, transposeB: true, m: cin, n: g.patchSize, k: m,
                                        a: work.product, lda: m, b: work.columns, ldb: m,
                                        beta: PartialSums.beta(work), c: partials[work.part], ldc: g.patchSize)
                         }
                         if needInput {
-                            BLAS.sgemm(transposeA: false, transposeB: false, m: cin, n: m, k: g.patchSize,
+                            chunkGEMM(transposeA: false, transposeB: false, m: cin, n: m, k: g.patchSize,
                                        a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: m,
                                        c: work.product, ldc: m)                                     // ∂x: [Cin, n·H·W]
                             imagesFromRows(work.product, rows: cin, images: images.count, l: hw,
@@ -147,9 +147,19 @@ public enum Conv {
         return (needInput ? dx : nil, dweight, needWeight ? gout.channelSums() : nil)
     }
 
+    /// One single-threaded product inside a chunk (the chunks are what runs in parallel).
+    static func chunkGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                          b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        Profiler.measure("sgemm in chunks") {
+            BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                       beta: beta, c: c, ldc: ldc)
+        }
+    }
+
     /// `[R, n·L]` GEMM rows → `[n, R, L]` images, adding `bias[r]` to row r when given.
     static func imagesFromRows(_ rows: UnsafePointer<Float>, rows r: Int, images n: Int, l: Int,
                                into out: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+        Profiler.measure("rows → images") {
         for i in 0..<r {
             let shift = bias?[i] ?? 0
             for image in 0..<n {
@@ -157,14 +167,17 @@ public enum Conv {
                 for t in 0..<l { to[t] = from[t] + shift }
             }
         }
+        }
     }
 
     /// `[n, R, L]` images → `[R, n·L]` GEMM rows.
     static func rowsFromImages(_ images: UnsafePointer<Float>, rows r: Int, images n: Int, l: Int,
                                into out: UnsafeMutablePointer<Float>) {
-        for i in 0..<r {
-            for image in 0..<n {
-                (out + (i * n + image) * l).update(from: images + (image * r + i) * l, count: l)
+        Profiler.measure("images → rows") {
+            for i in 0..<r {
+                for image in 0..<n {
+                    (out + (i * n + image) * l).update(from: images + (image * r + i) * l, count: l)
+                }
             }
         }
     }

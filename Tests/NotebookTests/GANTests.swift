@@ -40,6 +40,9 @@ struct GANTests {
         guard case .object(let a as GANTrainer) = s.interpreter.variables["gan"]!, case .object(let b as GANTrainer) = s.interpreter.variables["g2"]! else {
             Issue.record("no GANs"); return
         }
+        // The record comes back too: every history series, and the noise the animation draws from.
+        #expect(a.history.dReal == b.history.dReal && a.history.dFake == b.history.dFake && b.history.lossG.count == 3)
+        #expect(a.fixedNoise == b.fixedNoise)
         _ = a.step(); _ = b.step()
         for (x, y) in zip(a.pair.stateDict(), b.pair.stateDict()) { #expect(x.tensor == y.tensor, "\(x.name)") }
         #expect(a.sample(4, seed: 9) == b.sample(4, seed: 9))
