@@ -24,38 +24,28 @@ struct Polyphase {
     /// Where padded pixel (y, x) of a plane lives within its block.
     func offset(_ y: Int, _ x: Int) -> Int { ((y & 1) * 2 + (x & 1)) * rows * cols + (y >> 1) * cols + (x >> 1) }
 
-    /// The phase rows r and columns c that hold image pixels, not padding: padded row 2r + py is
-    /// image row 2r + py − p, which must lie in 0..<H (and the same for columns).
-    func inside(_ parity: Int, size: Int, phaseSize: Int) -> Range<Int> {
-        let p = g.padding
-        // The smallest c with 2c + parity − p ≥ bound, for bound 0 and bound `size`.
-        func first(reaching bound: Int) -> Int { Swift.max(0, (bound + p - parity + 1) >> 1) }
-        return Swift.min(first(reaching: 0), phaseSize) ..< Swift.min(first(reaching: size), phaseSize)
+    /// For each place in a block: the image pixel (y·W + x) it holds, or H·W where it holds padding.
+    /// Planes are small (7×7 to 28×28), so walking them row by row costs more in loop overhead than in
+    /// copying; one table per geometry turns `split` and `merge` into single flat loops.
+    func sources() -> [Int32] {
+        let (h, w, p) = (g.h, g.w, g.padding)
+        var table = [Int32](repeating: Int32(h * w), count: block)
+        for y in 0..<h {
+            for x in 0..<w { table[offset(y + p, x + p)] = Int32(y * w + x) }
+        }
+        return table
     }
 
-    /// `[N, C, H, W]` → the layout, each pixel at its padded position, zeros elsewhere. Written phase
-    /// row by phase row, so each store is consecutive and the padding is zeroed where it is.
+    /// `[N, C, H, W]` → the layout, each pixel at its padded position, zeros elsewhere.
     func split(_ x: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
-        let (h, w, p) = (g.h, g.w, g.padding)
-        for plane in 0..<(g.n * g.c) {
-            let from = x + plane * h * w
-            var to = buffer + plane * block
-            for py in 0..<2 {
-                let validRows = inside(py, size: h, phaseSize: rows)
-                for px in 0..<2 {
-                    let validCols = inside(px, size: w, phaseSize: cols)
-                    for r in 0..<rows {
-                        if validRows.contains(r) {
-                            // Phase column c is image column 2c + px − p of image row 2r + py − p.
-                            let row = from + (2 * r + py - p) * w + px - p
-                            for c in 0..<validCols.lowerBound { to[c] = 0 }
-                            for c in validCols { to[c] = row[2 * c] }
-                            for c in validCols.upperBound..<cols { to[c] = 0 }
-                        } else {
-                            to.update(repeating: 0, count: cols)
-                        }
-                        to += cols
-                    }
+        let planeSize = g.h * g.w, last = planeSize - 1
+        sources().withUnsafeBufferPointer { table in
+            for plane in 0..<(g.n * g.c) {
+                let from = x + plane * planeSize, to = buffer + plane * block
+                for t in 0..<block {
+                    let pixel = Int(table[t])
+                    let v = from[Swift.min(pixel, last)]           // always a valid load; padding then gets 0
+                    to[t] = pixel < planeSize ? v : 0
                 }
             }
         }
@@ -64,21 +54,14 @@ struct Polyphase {
 
     /// The inverse of `split`: each pixel from its padded position, plus `bias[c]`.
     func merge(_ buffer: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
-        let (h, w, p) = (g.h, g.w, g.padding)
-        for plane in 0..<(g.n * g.c) {
-            let to = x + plane * h * w
-            var from = buffer + plane * block
-            let shift = bias?[plane % g.c] ?? 0
-            for py in 0..<2 {
-                let validRows = inside(py, size: h, phaseSize: rows)
-                for px in 0..<2 {
-                    let validCols = inside(px, size: w, phaseSize: cols)
-                    for r in validRows {
-                        let row = to + (2 * r + py - p) * w + px - p, phaseRow = from + r * cols
-                        for c in validCols { row[2 * c] = phaseRow[c] + shift }
-                    }
-                    from += rows * cols
-                }
+        let planeSize = g.h * g.w
+        var places = [Int32](repeating: 0, count: planeSize)        // where each pixel sits in a block
+        for (place, pixel) in sources().enumerated() where Int(pixel) < planeSize { places[Int(pixel)] = Int32(place) }
+        places.withUnsafeBufferPointer { table in
+            for plane in 0..<(g.n * g.c) {
+                let from = buffer + plane * block, to = x + plane * planeSize
+                let shift = bias?[plane % g.c] ?? 0
+                for j in 0..<planeSize { to[j] = from[Int(table[j])] + shift }
             }
         }
     }
@@ -137,10 +120,19 @@ struct Polyphase {
             let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
             let line = columnsIn + row * columns
             var image = scratch + c * block + offset(i, j)
+            let readable = total - row * columns        // floats of `line` and what follows it
             var k = 0
             for _ in 0..<g.n {
                 var to = image
                 for _ in 0..<ho {
+                    if wo < 8 && k + 8 <= readable {      // the DCGAN's 7-wide rows: one masked add each
+                        let v = UnsafeRawPointer(line + k).loadUnaligned(as: SIMD8<Float>.self).replacing(with: 0, where: foreign)
+                        let sum = UnsafeRawPointer(to).loadUnaligned(as: SIMD8<Float>.self) + v
+                        UnsafeMutableRawPointer(to).storeBytes(of: sum, as: SIMD8<Float>.self)   // inside: `end` has 8 floats of slack
+                        to += cols
+                        k += wo
+                        continue
+                    }
                     var ow = 0
                     while ow < wo {
                         let left = wo - ow
