@@ -5,30 +5,32 @@ import Glibc
 // MARK: - Element-wise maps
 
 extension Tensor {
-    /// `f` applied to every element; the shape is unchanged.
+    /// `f` applied to every element; the shape is unchanged. `cost`: roughly how many simple
+    /// operations `f` is worth (a libm call such as `tanhf` is ~16), so that threads are woken for
+    /// expensive functions on arrays that would be too small to split for cheap ones.
     @inlinable @inline(__always)
-    public func map(_ f: (Float) -> Float) -> Tensor {
+    public func map(cost: Int = 1, _ f: (Float) -> Float) -> Tensor {
         Tensor.build(shape: shape) { out in
             scalars.withUnsafeBufferPointer { x in
-                parallelChunks(x.count) { range in
+                parallelChunks(x.count, work: x.count * cost) { range in
                     for i in range { out[i] = f(x[i]) }
                 }
             }
         }
     }
 
-    public func exp() -> Tensor { map { Glibc.expf($0) } }
-    public func log() -> Tensor { map { Glibc.logf($0) } }
+    public func exp() -> Tensor { map(cost: 16) { Glibc.expf($0) } }
+    public func log() -> Tensor { map(cost: 16) { Glibc.logf($0) } }
     public func sqrt() -> Tensor { map { $0.squareRoot() } }
     public func abs() -> Tensor { map { Swift.abs($0) } }
     public func pow(_ p: Float) -> Tensor {
         if p == 2 { return map { $0 * $0 } }
-        return map { Glibc.powf($0, p) }
+        return map(cost: 16) { Glibc.powf($0, p) }
     }
-    public func tanh() -> Tensor { map { Glibc.tanhf($0) } }
+    public func tanh() -> Tensor { map(cost: 16) { Glibc.tanhf($0) } }
     /// 1 / (1 + e^-x), computed without overflow for large |x|.
     public func sigmoid() -> Tensor {
-        map { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : { let e = Glibc.expf(x); return e / (1 + e) }() }
+        map(cost: 16) { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : { let e = Glibc.expf(x); return e / (1 + e) }() }
     }
     public func clamp(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
         map { Swift.min(Swift.max($0, low), high) }
