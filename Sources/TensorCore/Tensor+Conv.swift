@@ -21,7 +21,7 @@ public enum Conv {
         let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3],
                              kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
         let l = g.ho * g.wo, chunks = Chunks(g)
-        let out = Profiler.measure("conv2d chunks") { Tensor.build(shape: [g.n, cout, g.ho, g.wo]) { out in
+        let out = Tensor.build(shape: [g.n, cout, g.ho, g.wo]) { out in
             x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
                 withOptionalPointer(bias) { bp in
                     chunks.run(productRows: cout) { images, work in
@@ -35,7 +35,7 @@ public enum Conv {
                     }
                 }
             } }
-        } }
+        }
         return (out, Saved(geometry: g, input: keepInput ? x : nil))
     }
 
@@ -49,7 +49,7 @@ public enum Conv {
         let input = saved.input ?? Tensor.zeros([0])
         var dx = Tensor.zeros(needInput ? [g.n, g.c, g.h, g.w] : [0])
         let partials = PartialSums(parts: chunks.parts, size: needWeight ? cout * g.patchSize : 0)
-        Profiler.measure("∂conv2d chunks") {
+        do {
             gout.withUnsafeBufferPointer { gb in input.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
                 dx.withUnsafeMutableBufferPointer { dxb in
                     let dxBase = dxb.baseAddress
@@ -90,7 +90,7 @@ public enum Conv {
         let wo = (w - 1) * stride - 2 * padding + kw + outputPadding
         let g = ConvGeometry(n: n, c: cout, h: ho, w: wo, kh: kh, kw: kw, stride: stride, padding: padding)
         let chunks = Chunks(g)
-        let out = Profiler.measure("conv_transpose2d chunks") { Tensor.build(shape: [n, cout, ho, wo]) { out in
+        let out = Tensor.build(shape: [n, cout, ho, wo]) { out in
             x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
                 withOptionalPointer(bias) { bp in
                     chunks.run(productRows: cin) { images, work in
@@ -105,7 +105,7 @@ public enum Conv {
                     }
                 }
             } }
-        } }
+        }
         return (out, g)
     }
 
@@ -117,7 +117,7 @@ public enum Conv {
         let cin = x.shape[1], hw = x.shape[2] * x.shape[3], chunks = Chunks(g)
         var dx = Tensor.zeros(needInput ? x.shape : [0])
         let partials = PartialSums(parts: chunks.parts, size: needWeight ? cin * g.patchSize : 0)
-        Profiler.measure("∂conv_transpose2d chunks") {
+        do {
             gout.withUnsafeBufferPointer { gb in x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
                 dx.withUnsafeMutableBufferPointer { dxb in
                     let dxBase = dxb.baseAddress

@@ -81,6 +81,8 @@ struct BenchCommand: ParsableCommand {
             for (name, ms, calls) in Profiler.report(steps: steps) {
                 print("  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "%7.2f ms/step  %3d calls/step", ms, calls))
             }
+            print("  (the kernels inside a convolution's chunks — sgemm and im2col/col2im \"in chunks\", polyphase, rows ↔ images —\n"
+                  + "   run on every thread at once: their times are thread time, summed over the threads)")
         }
     }
 }
@@ -104,26 +106,36 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-/// sgemm GFLOP/s on the products one DCGAN step performs (conv2 dominates: 9 of its 10 GFLOP at batch 64).
+/// sgemm GFLOP/s on the products one DCGAN step performs (conv2-sized ones are 9 of its 10 GFLOP at
+/// batch 64). Convolutions run one product per chunk of a few images on each thread (see `Conv`), so
+/// each shape is timed single-threaded at a chunk's size, next to the whole batch's.
 func timeGEMMShapes(batch n: Int) {
     var g = SeededGenerator(seed: 0)
+    let chunk = 3 * 49       // columns of a D.conv2 chunk: 3 images of 7×7 positions
     let shapes: [(String, Int, Int, Int, Bool, Bool)] = [
-        ("D.conv2 forward  W·cols", 128, 1024, n * 49, false, false),
-        ("D.conv2 dW       g·colsᵀ", 128, n * 49, 1024, false, true),
-        ("D.conv2 dx       Wᵀ·g", 1024, 128, n * 49, true, false),
-        ("D.conv1 forward  W·cols", 64, 16, n * 196, false, false),
-        ("G.deconv2 fwd    Wᵀ·x", 16, 64, n * 196, true, false),
+        ("D.conv2 forward  W·cols, chunk", 128, 1024, chunk, false, false),
+        ("D.conv2 dW       g·colsᵀ, chunk", 128, chunk, 1024, false, true),
+        ("D.conv2 dx       Wᵀ·g, chunk", 1024, 128, chunk, true, false),
+        ("D.conv2 forward  W·cols, batch", 128, 1024, n * 49, false, false),
+        ("D.conv1 forward  W·cols, batch", 64, 16, n * 196, false, false),
     ]
     for (label, m, k, nn, ta, tb) in shapes {
         let a = Tensor.rand(ta ? [k, m] : [m, k], using: &g), b = Tensor.rand(tb ? [nn, k] : [k, nn], using: &g)
-        for _ in 0..<3 { _ = Tensor.gemm(a, transposeA: ta, b, transposeB: tb) }
-        let repeats = 20
+        var c = Tensor.zeros([m, nn])
+        func product() {
+            a.withUnsafeBufferPointer { ab in b.withUnsafeBufferPointer { bb in c.withUnsafeMutableBufferPointer { cb in
+                BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: nn, k: k, a: ab.baseAddress!, lda: ta ? m : k,
+                           b: bb.baseAddress!, ldb: tb ? k : nn, c: cb.baseAddress!, ldc: nn)
+            } } }
+        }
+        for _ in 0..<3 { product() }
+        let repeats = max(20, 20 * n * 49 / nn)
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<repeats { _ = Tensor.gemm(a, transposeA: ta, b, transposeB: tb) }
+        for _ in 0..<repeats { product() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
-        print("\(label)  M=\(m) K=\(k) N=\(nn)  \(String(format: "%6.1f", 2 * Double(m * k * nn) / seconds / 1e9)) GFLOP/s  \(String(format: "%.2f", seconds * 1e3)) ms")
+        print("\(label)  M=\(m) K=\(k) N=\(nn), one thread  \(String(format: "%6.1f", 2 * Double(m * k * nn) / seconds / 1e9)) GFLOP/s  \(String(format: "%.3f", seconds * 1e3)) ms")
     }
-    // The unfolding kernels around conv2's products, in GB/s of columns written or read.
+    // The unfolding kernels around conv2's products, whole batch on one thread, in GB/s of columns.
     let geometry = ConvGeometry(n: n, c: 64, h: 14, w: 14, kh: 4, kw: 4, stride: 2, padding: 1)
     let x = Tensor.randn([n, 64, 14, 14], using: &g)
     let cols = Tensor.im2col(x, geometry)
