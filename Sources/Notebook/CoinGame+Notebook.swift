@@ -44,7 +44,7 @@ extension CoinGame {
                 try args.accept(keywords: ["n"], maxPositional: 1)
                 let n = try args.int(0, "n", default: 8)
                 guard n >= 1 && n <= 10_000 else { throw CellError(.value, "n must be in 1…10,000", at: args.range) }
-                return .tensor(name == "real" ? Variable(self.realCoins(n)) : Variable(noGrad { self.mint(n) }.value))
+                return .tensor(name == "real" ? Variable(CoinGame.realCoins(n, using: &self.viewing)) : Variable(noGrad { self.mint(n, using: &self.viewing) }.value))
             }
         case "judge":
             return method(name) { args, _ throws(CellError) in
@@ -102,7 +102,7 @@ extension CoinGame {
 
     /// "Loss_D 1.21  Loss_G 0.83  fakes taken 9/32  the treasurer leans most on colour  fakes: shape 0.31 colour -0.12 …"
     func summary(_ r: RoundReport) -> String {
-        let reliance = reliance(on: Tensor.concat([realCoins(64), r.fakes]))
+        let reliance = reliance(on: Tensor.concat([CoinGame.realCoins(64, using: &viewing), r.fakes]))
         let top = reliance.enumerated().max { $0.element < $1.element }!.offset
         let means = fakeMeans.last!.enumerated().map { "\(CoinGame.features[$0.offset]) \(formatFixed($0.element, decimals: 2))" }.joined(separator: " ")
         return "Loss_D \(formatFixed(Double(r.lossD), decimals: 2))  Loss_G \(formatFixed(Double(r.lossG), decimals: 2))  fakes taken \(r.accepted)/\(coinsPerRound)  "
@@ -125,7 +125,7 @@ extension CoinGame {
         }
         let belief = judge(grid)
         let values = (0..<rows).map { r in (0..<cols).map { c in Double(belief.scalars[r * cols + c]) } }
-        let real = realCoins(40), fake = noGrad { mint(40) }.value
+        let real = CoinGame.realCoins(40, using: &viewing), fake = noGrad { mint(40, using: &viewing) }.value
         var points: [Heatmap.Point] = []
         for (kind, coins) in [(0, real), (1, fake)] {
             for i in 0..<coins.shape[0] { points.append(.init(x: Double(coins.scalars[i * 4 + fx]), y: Double(coins.scalars[i * 4 + fy]), kind: kind)) }

@@ -23,7 +23,11 @@ public final class CoinGame: NotebookObject, SeriesProvider {
     let optimizerG: Adam, optimizerD: Adam
     public var coinsPerRound: Int
     public var treasurerSteps: Int
+    /// The training stream: noise for minting and real coins in each round.
     var generator: SeededGenerator
+    /// A second stream for looking (pictures, `game.mint(n)`, `game.real(n)` in a cell), so that
+    /// looking at the game never changes how it plays on.
+    var viewing: SeededGenerator
     public private(set) var round = 0
     public private(set) var lossD: [Double] = [], lossG: [Double] = [], acceptance: [Double] = []
     /// Mean features of each round's fakes.
@@ -41,19 +45,23 @@ public final class CoinGame: NotebookObject, SeriesProvider {
         coinsPerRound = coins
         self.treasurerSteps = treasurerSteps
         generator = SeededGenerator(seed: seed &+ 7)
+        viewing = SeededGenerator(seed: seed &+ 8)
     }
 
     public var typeName: String { "coin game" }
 
-    /// n real coins: `[n, 4]`.
-    public func realCoins(_ n: Int) -> Tensor {
-        let noise = Tensor.randn([n, 4], using: &generator)
+    /// n real coins: `[n, 4]`, drawn from `g`.
+    public static func realCoins(_ n: Int, using g: inout SeededGenerator) -> Tensor {
+        let noise = Tensor.randn([n, 4], using: &g)
         return Tensor.build(shape: [n, 4]) { out in
             for i in 0..<n { for f in 0..<4 { out[i * 4 + f] = min(max(CoinGame.realMean[f] + CoinGame.realSpread[f] * noise.scalars[i * 4 + f], -1), 1) } }
         }
     }
 
-    public func mint(_ n: Int) -> Variable { pair.G(Variable(Tensor.randn([n, CoinGame.noiseSize], using: &generator))) }
+    /// n coins from the counterfeiter, its noise drawn from `g`.
+    public func mint(_ n: Int, using g: inout SeededGenerator) -> Variable {
+        pair.G(Variable(Tensor.randn([n, CoinGame.noiseSize], using: &g)))
+    }
 
     /// The treasurer's belief that each coin is real: σ(D(coin)).
     public func judge(_ coins: Tensor) -> Tensor { noGrad { pair.D(Variable(coins)) }.value.sigmoid().reshaped([coins.shape[0]]) }
@@ -69,13 +77,13 @@ public final class CoinGame: NotebookObject, SeriesProvider {
     /// fake coins, and the counterfeiter learns from the treasurer's verdict (through the treasurer).
     public func playRound() -> RoundReport {
         let n = coinsPerRound
-        var fake = mint(n)
+        var fake = mint(n, using: &generator)
         let verdicts = judge(fake.value)
         var lD: Float = 0
         for i in 0..<max(treasurerSteps, 1) {
-            if i > 0 { fake = mint(n) }
+            if i > 0 { fake = mint(n, using: &generator) }
             optimizerD.zeroGrad()
-            let loss = Loss.bceWithLogits(pair.D(Variable(realCoins(n))).reshaped([n]), Variable(.ones([n])))
+            let loss = Loss.bceWithLogits(pair.D(Variable(CoinGame.realCoins(n, using: &generator))).reshaped([n]), Variable(.ones([n])))
                 + Loss.bceWithLogits(pair.D(fake.detach()).reshaped([n]), Variable(.zeros([n])))
             loss.backward()
             optimizerD.step()

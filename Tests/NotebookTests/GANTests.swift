@@ -104,6 +104,16 @@ struct GANTests {
         }
     }
 
+    @Test("coins: looking at the game (mint, real, the treasurer's map) does not change how it plays")
+    func coinsLookingIsFree() {
+        let watched = makeSession(), unwatched = makeSession()
+        _ = watched.text("game = coins_game(seed=3)", "game.rounds(5)", "game.mint(8)", "game.real(8)", "game.treasurer_map('shape', 'face')", "game.rounds(5)")
+        _ = unwatched.text("game = coins_game(seed=3)", "game.rounds(5)", "game.rounds(5)")
+        guard case .object(let a as CoinGame) = watched.interpreter.variables["game"]!,
+              case .object(let b as CoinGame) = unwatched.interpreter.variables["game"]! else { Issue.record("no games"); return }
+        #expect(a.round == 10 && a.lossD == b.lossD && a.lossG == b.lossG)
+    }
+
     @Test("coins: a round shows coins with verdicts; the map and the history draw; glyphs fall back to ASCII letters")
     func coinPictures() {
         let s = makeSession()
