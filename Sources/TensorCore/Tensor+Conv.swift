@@ -47,11 +47,11 @@ public enum Conv {
         let g = saved.geometry, cout = weight.shape[0], l = g.ho * g.wo, chunks = Chunks(g)
         precondition(!needWeight || saved.input != nil, "conv2d: weight gradient requested but the input was not kept")
         let input = saved.input ?? Tensor.zeros([0])
-        var dx = Tensor.zeros(needInput ? [g.n, g.c, g.h, g.w] : [0])
         let partials = PartialSums(parts: chunks.parts, size: needWeight ? cout * g.patchSize : 0)
-        do {
+        // Every pixel of ∂x is written by its chunk's col2im: no need to zero it first.
+        let dx = Tensor.build(shape: needInput ? [g.n, g.c, g.h, g.w] : [0]) { dxb in
             gout.withUnsafeBufferPointer { gb in input.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
-                dx.withUnsafeMutableBufferPointer { dxb in
+                do {
                     let dxBase = dxb.baseAddress
                     chunks.run(productRows: cout) { images, work in
                         let gc = g.images(images.count), n = gc.positions
@@ -115,11 +115,10 @@ public enum Conv {
                                                needInput: Bool = true, needWeight: Bool = true)
         -> (dx: Tensor?, dweight: Tensor?, dbias: Tensor?) {
         let cin = x.shape[1], hw = x.shape[2] * x.shape[3], chunks = Chunks(g)
-        var dx = Tensor.zeros(needInput ? x.shape : [0])
         let partials = PartialSums(parts: chunks.parts, size: needWeight ? cin * g.patchSize : 0)
-        do {
+        let dx = Tensor.build(shape: needInput ? x.shape : [0]) { dxb in        // every element written below
             gout.withUnsafeBufferPointer { gb in x.withUnsafeBufferPointer { xb in weight.withUnsafeBufferPointer { wb in
-                dx.withUnsafeMutableBufferPointer { dxb in
+                do {
                     let dxBase = dxb.baseAddress
                     chunks.run(productRows: cin) { images, work in
                         let gc = g.images(images.count), m = gc.positions
