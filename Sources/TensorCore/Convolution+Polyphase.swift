@@ -24,28 +24,31 @@ struct Polyphase {
     /// Where padded pixel (y, x) of a plane lives within its block.
     func offset(_ y: Int, _ x: Int) -> Int { ((y & 1) * 2 + (x & 1)) * rows * cols + (y >> 1) * cols + (x >> 1) }
 
-    /// For each place in a block: the image pixel (y·W + x) it holds, or H·W where it holds padding.
-    /// Planes are small (7×7 to 28×28), so walking them row by row costs more in loop overhead than in
-    /// copying; one table per geometry turns `split` and `merge` into single flat loops.
-    func sources() -> [Int32] {
+    /// Where each image pixel (y·W + x) sits in a block, and the places that hold padding. Planes are
+    /// small (7×7 to 28×28), so walking them row by row costs more in loop overhead than in copying;
+    /// these tables turn `split` and `merge` into flat loops.
+    func tables() -> (places: [Int32], padding: [Int32]) {
         let (h, w, p) = (g.h, g.w, g.padding)
-        var table = [Int32](repeating: Int32(h * w), count: block)
+        var places = [Int32](repeating: 0, count: h * w), isPixel = [Bool](repeating: false, count: block)
         for y in 0..<h {
-            for x in 0..<w { table[offset(y + p, x + p)] = Int32(y * w + x) }
+            for x in 0..<w {
+                let place = offset(y + p, x + p)
+                places[y * w + x] = Int32(place)
+                isPixel[place] = true
+            }
         }
-        return table
+        return (places, (0..<block).filter { !isPixel[$0] }.map(Int32.init))
     }
 
     /// `[N, C, H, W]` → the layout, each pixel at its padded position, zeros elsewhere.
     func split(_ x: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
-        let planeSize = g.h * g.w, last = planeSize - 1
-        sources().withUnsafeBufferPointer { table in
-            for plane in 0..<(g.n * g.c) {
-                let from = x + plane * planeSize, to = buffer + plane * block
-                for t in 0..<block {
-                    let pixel = Int(table[t])
-                    let v = from[Swift.min(pixel, last)]           // always a valid load; padding then gets 0
-                    to[t] = pixel < planeSize ? v : 0
+        let planeSize = g.h * g.w, (places, padding) = tables()
+        places.withUnsafeBufferPointer { pixelPlaces in
+            padding.withUnsafeBufferPointer { paddingPlaces in
+                for plane in 0..<(g.n * g.c) {
+                    let from = x + plane * planeSize, to = buffer + plane * block
+                    for j in 0..<planeSize { to[Int(pixelPlaces[j])] = from[j] }
+                    for q in paddingPlaces { to[Int(q)] = 0 }
                 }
             }
         }
@@ -55,9 +58,7 @@ struct Polyphase {
     /// The inverse of `split`: each pixel from its padded position, plus `bias[c]`.
     func merge(_ buffer: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
         let planeSize = g.h * g.w
-        var places = [Int32](repeating: 0, count: planeSize)        // where each pixel sits in a block
-        for (place, pixel) in sources().enumerated() where Int(pixel) < planeSize { places[Int(pixel)] = Int32(place) }
-        places.withUnsafeBufferPointer { table in
+        tables().places.withUnsafeBufferPointer { table in
             for plane in 0..<(g.n * g.c) {
                 let from = buffer + plane * block, to = x + plane * planeSize
                 let shift = bias?[plane % g.c] ?? 0
