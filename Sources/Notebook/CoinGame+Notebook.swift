@@ -38,7 +38,7 @@ extension CoinGame {
         case "rounds_played": return .number(Double(round))
         case "acceptance": return .number(acceptance.last ?? 0)
         case "fake_means": return .list((fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
-        case "history": return .object(self)
+        case "history": return .object(CoinHistory(game: self))
         case "real", "mint":
             return method(name) { args, _ throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
@@ -133,5 +133,25 @@ extension CoinGame {
         let field = Heatmap.field(values, xRange: -1...1, yRange: -1...1, points: points, xLabel: CoinGame.features[fx], yLabel: CoinGame.features[fy], style: style)
         let legend = Canvas(text: ["shaded: the treasurer's belief \"real\" (light 0 … dark 1); o real coins, x fakes"])
         return Canvas.stacked([field, legend])
+    }
+}
+
+/// `game.history`: the game's record, round by round; plot() draws it.
+final class CoinHistory: NotebookObject, SeriesProvider {
+    let game: CoinGame
+    init(game: CoinGame) { self.game = game }
+    var typeName: String { "history" }
+    var attributeNames: [String] { ["loss_D", "loss_G", "acceptance"] }
+    func series() -> [Series] { game.series() }
+    func describe(style: DisplayStyle) -> [String] {
+        ["history of \(game.round) round\(game.round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))"]
+    }
+    func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+        switch name {
+        case "loss_D": return .list(game.lossD.map { .number($0) })
+        case "loss_G": return .list(game.lossG.map { .number($0) })
+        case "acceptance": return .list(game.acceptance.map { .number($0) })
+        default: return nil
+        }
     }
 }

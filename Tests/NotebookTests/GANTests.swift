@@ -120,6 +120,8 @@ struct GANTests {
         let round = s.run("game = coins_game(coins=4); game.round()").lines
         #expect(round[0].hasPrefix("round 1: the counterfeiter minted 4 coins; the treasurer took "))
         #expect(round[2].contains("✗") || round[2].contains("✓"))
+        #expect(s.run("game.history").lines.last == "history of 1 round: loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))")
+        #expect(s.run("len(game.history.acceptance)").lines.last == "1")
         #expect(s.run("game.treasurer_map('shape', 'face')").lines.last == "shaded: the treasurer's belief \"real\" (light 0 … dark 1); o real coins, x fakes")
         #expect(s.run("game.treasurer_map('shape', 'colr')").lines.suffix(2) == ["value error: the features are shape, colour, picture, face", "did you mean 'colour'?"])
         let ascii = CoinGame.glyph([0.9, 0.8, 0.7, 0.6], style: .ascii).map(\.glyph)
