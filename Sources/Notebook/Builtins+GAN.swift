@@ -26,7 +26,8 @@ extension Builtins {
             guard smooth > 0.5 && smooth <= 1 else { throw CellError(.value, "smooth is D's target for real images, in (0.5, 1]", at: args.range) }
             var betas: (Float, Float) = (0.5, 0.999)
             if let (v, r) = args.value(nil, "betas") {
-                guard case .list(let b) = v, b.count == 2, let b1 = b[0].asNumber, let b2 = b[1].asNumber else { throw CellError(.value, "betas must be two numbers", at: r) }
+                guard case .list(let b) = v, b.count == 2, let b1 = b[0].asNumber, let b2 = b[1].asNumber,
+                      (0..<1).contains(b1), (0..<1).contains(b2) else { throw CellError(.value, "betas must be two numbers in [0, 1)", at: r) }
                 betas = (Float(b1), Float(b2))
             }
             // Failure on demand: settings known to go wrong, to see the symptoms.

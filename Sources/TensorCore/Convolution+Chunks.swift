@@ -35,6 +35,7 @@ struct Chunks {
     /// Calls `body` once per chunk; parts run in parallel. `productRows`: rows of `Work.product`.
     func run(productRows: Int, _ body: (Range<Int>, Work) -> Void) {
         let g = geometry
+        guard count > 0 else { return }                             // an empty batch
         let largest = (g.n + count - 1) / count, positions = largest * g.ho * g.wo
         let scratchSize = g.images(largest).scratchSize
         parallelChunks(parts, work: g.n * g.patchSize * g.ho * g.wo) { partRange in
@@ -70,7 +71,8 @@ final class PartialSums: @unchecked Sendable {
 
     /// Σ of the parts, as a tensor of `shape`.
     func total(shape: [Int]) -> Tensor {
-        Tensor.build(shape: shape) { out in
+        guard parts > 0 else { return Tensor.zeros(shape) }        // an empty batch: no chunks, no sums
+        return Tensor.build(shape: shape) { out in
             out.baseAddress!.update(from: buffer, count: size)
             for p in 1..<Swift.max(parts, 1) {
                 let part = buffer + p * size

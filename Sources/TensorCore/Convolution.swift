@@ -38,18 +38,15 @@ public struct ConvGeometry: Equatable, Sendable {
     }
 
     /// Floats of scratch memory `Unfold.im2col` and `Unfold.col2im` need for these images.
-    public var scratchSize: Int {
-        stride == 2 && Unfold.polyphaseEnabled ? Polyphase(self).capacity : n * c * paddedH * paddedW
-    }
+    public var scratchSize: Int { stride == 2 ? Polyphase(self).capacity : paddedSize }
+    /// Floats of the zero-padded planes the general path works in.
+    var paddedSize: Int { n * c * paddedH * paddedW }
 }
 
 /// im2col and col2im on raw memory, for one chunk of images on the calling thread. Convolutions
 /// (`Conv`) run them chunk by chunk, a few images at a time, so that the unfolded columns stay in
 /// the core's cache between being written and being multiplied.
 public enum Unfold {
-    /// Whether stride 2 takes the polyphase path (tests turn it off to compare with the general one).
-    nonisolated(unsafe) public static var polyphaseEnabled = true
-
     /// Unfolds every k×k patch into a column: `x: [N, C, H, W]` → `cols: [C·kh·kw, N·Ho·Wo]`.
     /// Row (c, i, j) holds pixel (oh·s − p + i, ow·s − p + j) of channel c for every output position;
     /// positions that fall in the padding are 0. A convolution is then one matrix product.
@@ -63,7 +60,13 @@ public enum Unfold {
 
     static func unfold(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
                        scratch: UnsafeMutablePointer<Float>) {
-        if g.stride == 2 && polyphaseEnabled { return Polyphase(g).im2col(x, into: cols, scratch: scratch) }
+        if g.stride == 2 { return Polyphase(g).im2col(x, into: cols, scratch: scratch) }
+        paddedIm2col(x, g, into: cols, scratch: scratch)
+    }
+
+    /// The general path for any stride (`scratch`: `g.paddedSize` floats); tests compare the polyphase one with it.
+    static func paddedIm2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+                             scratch: UnsafeMutablePointer<Float>) {
         let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
         pad(x, g, into: scratch)
         let offsets = g.positionOffsets()
@@ -90,7 +93,13 @@ public enum Unfold {
 
     static func fold(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
                      bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
-        if g.stride == 2 && polyphaseEnabled { return Polyphase(g).col2im(cols, into: x, bias: bias, scratch: scratch) }
+        if g.stride == 2 { return Polyphase(g).col2im(cols, into: x, bias: bias, scratch: scratch) }
+        paddedCol2im(cols, g, into: x, bias: bias, scratch: scratch)
+    }
+
+    /// The general path for any stride (`scratch`: `g.paddedSize` floats).
+    static func paddedCol2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+                             bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
         let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
         scratch.update(repeating: 0, count: g.n * g.c * paddedPlane)
         let offsets = g.positionOffsets()

@@ -86,6 +86,7 @@ public enum Conv {
                                        outputPadding: Int) -> (Tensor, ConvGeometry) {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let cout = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3]
+        precondition(outputPadding < stride, "output padding must be smaller than the stride")  // as PyTorch requires
         let ho = (h - 1) * stride - 2 * padding + kh + outputPadding
         let wo = (w - 1) * stride - 2 * padding + kw + outputPadding
         let g = ConvGeometry(n: n, c: cout, h: ho, w: wo, kh: kh, kw: kw, stride: stride, padding: padding)
@@ -149,6 +150,11 @@ public enum Conv {
     /// One single-threaded product inside a chunk (the chunks are what runs in parallel).
     static func chunkGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                           b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0 && n > 0 else { return }
+        guard k > 0 else {                       // an empty sum (no input channels): BLAS would refuse lda 0
+            if beta == 0 { c.update(repeating: 0, count: m * ldc) }
+            return
+        }
         Profiler.measure("sgemm in chunks") {
             BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
                        beta: beta, c: c, ldc: ldc)

@@ -81,11 +81,20 @@ struct ConvolutionTests {
         let geometry = ConvGeometry(n: n, c: c, h: h, w: w, kh: k, kw: k, stride: 2, padding: padding)
         let x = Tensor.randn([n, c, h, w], using: &g), cols = Tensor.randn([geometry.patchSize, geometry.positions], using: &g)
         let bias = Tensor.randn([c], using: &g)
-        let fastColumns = Tensor.im2col(x, geometry), fastImages = Tensor.col2im(cols, geometry, bias: bias)
-        Unfold.polyphaseEnabled = false
-        defer { Unfold.polyphaseEnabled = true }
-        #expect(fastColumns == Tensor.im2col(x, geometry))
-        #expect(maxDifference(fastImages, Tensor.col2im(cols, geometry, bias: bias)) < 1e-5)
+        // The general path, called directly, in scratch of its own size.
+        var scratch = [Float](repeating: 0, count: geometry.paddedSize)
+        let generalColumns = Tensor.build(shape: cols.shape) { out in
+            x.withUnsafeBufferPointer { xb in scratch.withUnsafeMutableBufferPointer { sb in
+                Unfold.paddedIm2col(xb.baseAddress!, geometry, into: out.baseAddress!, scratch: sb.baseAddress!)
+            } }
+        }
+        let generalImages = Tensor.build(shape: x.shape) { out in
+            cols.withUnsafeBufferPointer { cb in bias.withUnsafeBufferPointer { bb in scratch.withUnsafeMutableBufferPointer { sb in
+                Unfold.paddedCol2im(cb.baseAddress!, geometry, into: out.baseAddress!, bias: bb.baseAddress!, scratch: sb.baseAddress!)
+            } } }
+        }
+        #expect(Tensor.im2col(x, geometry) == generalColumns)
+        #expect(maxDifference(Tensor.col2im(cols, geometry, bias: bias), generalImages) < 1e-5)
     }
 
     @Test("a batch in many chunks gives the one-chunk result: forward, ∂x, ∂W, ∂b")
