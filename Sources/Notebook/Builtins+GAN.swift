@@ -1,6 +1,7 @@
 import CellLanguage
 import Datasets
 import NN
+import TensorCore
 
 extension Builtins {
     static let ganBuiltins: [Builtin] = [
@@ -51,22 +52,25 @@ extension Builtins {
                example: "gan = load_gan(\"digits.safetensors\")", topic: "gan") { args, interp throws(CellError) in
             try args.accept(keywords: ["path", "data"], maxPositional: 1)
             let path = try args.string(0, "path")
-            var data: DatasetValue?
-            if let (v, _) = args.value(nil, "data"), case .dataset(let d) = v { data = d }
+            func failure(_ error: CheckpointError) -> CellError {
+                CellError(.value, error.message, at: args.range, hint: "save one first with gan.save(\"\(path)\")")
+            }
+            let checkpoint: (tensors: [(name: String, tensor: Tensor)], metadata: [String: String])
+            do throws(CheckpointError) { checkpoint = try SafeTensors.load(path) } catch { throw failure(error) }
             let dataset: DatasetValue
-            if let data {
-                dataset = data
+            if let (v, _) = args.value(nil, "data"), case .dataset(let d) = v {
+                dataset = d
             } else {
                 // The dataset it was trained on, as recorded in the file (MNIST if the file does not say).
-                let name = (try? SafeTensors.load(path))?.metadata["dataset"].flatMap(DatasetName.init(rawValue:)) ?? .mnist
+                let name = checkpoint.metadata["dataset"].flatMap(DatasetName.init(rawValue:)) ?? .mnist
                 dataset = try interp.loadDataset(name, at: args.range)
             }
             do throws(CheckpointError) {
-                let gan = try GANTrainer.load(path, dataset: dataset)
+                let gan = try GANTrainer.restore(checkpoint.tensors, metadata: checkpoint.metadata, from: path, dataset: dataset)
                 interp.emit(["loaded a GAN at step \(gan.steps) from \(path)"])
                 return .object(gan)
             } catch {
-                throw CellError(.value, error.message, at: args.range, hint: "save one first with gan.save(\"\(path)\")")
+                throw failure(error)
             }
         },
     ]

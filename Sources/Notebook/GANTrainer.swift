@@ -178,9 +178,10 @@ public final class GANTrainer: NotebookObject {
         try SafeTensors.save(tensors, metadata: metadata, to: path)
     }
 
-    /// A trainer restored from `save`: the next step equals the step the saved one would have taken.
-    public static func load(_ path: String, dataset: DatasetValue) throws(CheckpointError) -> GANTrainer {
-        let (tensors, meta) = try SafeTensors.load(path)
+    /// A trainer restored from what `save` wrote to `path` (read with `SafeTensors.load`): the next step
+    /// equals the step the saved one would have taken.
+    public static func restore(_ tensors: [(name: String, tensor: Tensor)], metadata meta: [String: String], from path: String,
+                               dataset: DatasetValue) throws(CheckpointError) -> GANTrainer {
         guard meta["ganbook"] == "gan", let arch = meta["architecture"].flatMap(GANArchitecture.init(rawValue:)),
               let steps = meta["steps"].flatMap(Int.init), let batch = meta["batch"].flatMap(Int.init),
               let noise: SeededGenerator = decode(meta["noise_state"] ?? ""), let sampler: BatchSampler = decode(meta["sampler"] ?? "") else {

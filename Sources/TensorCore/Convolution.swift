@@ -167,13 +167,7 @@ extension Tensor {
             defer { scratch.deallocate() }
             return build(shape: [g.n, g.c, g.h, g.w]) { out in
                 cols.withUnsafeBufferPointer { cb in
-                    if let bias {
-                        bias.withUnsafeBufferPointer {
-                            Unfold.col2im(cb.baseAddress!, g, into: out.baseAddress!, bias: $0.baseAddress!, scratch: scratch)
-                        }
-                    } else {
-                        Unfold.col2im(cb.baseAddress!, g, into: out.baseAddress!, bias: nil, scratch: scratch)
-                    }
+                    withOptionalPointer(bias) { Unfold.col2im(cb.baseAddress!, g, into: out.baseAddress!, bias: $0, scratch: scratch) }
                 }
             }
         }
@@ -194,28 +188,5 @@ extension Tensor {
             }
         }
         return Tensor(sums.map { Float($0) })
-    }
-
-    /// `[A, B, L]` → `[B, A, L]`: swaps the two leading axes, moving whole rows of L.
-    /// Converts between the GEMM layout `[Cout, N·L]` and the image layout `[N, Cout, L]`;
-    /// `addingRowBias` (`[A]`) adds bias[i] to every element of source row i on the way (a conv's bias).
-    public static func swapLeadingAxes(_ x: Tensor, _ a: Int, _ b: Int, _ l: Int, addingRowBias bias: Tensor? = nil) -> Tensor {
-        Profiler.measure("swap axes") { build(shape: [b, a, l]) { out in
-            x.scalars.withUnsafeBufferPointer { src in
-                parallelChunks(a, work: a * b * l) { rows in
-                    for i in rows {
-                        let shift = bias?.scalars[i] ?? 0
-                        for j in 0..<b {
-                            let to = out.baseAddress! + (j * a + i) * l, from = src.baseAddress! + (i * b + j) * l
-                            if bias == nil {
-                                to.update(from: from, count: l)
-                            } else {
-                                for t in 0..<l { to[t] = from[t] + shift }
-                            }
-                        }
-                    }
-                }
-            }
-        } }
     }
 }
