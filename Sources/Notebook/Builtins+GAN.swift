@@ -77,25 +77,42 @@ extension Builtins {
 }
 
 extension Builtins {
+    /// The settings `coins_game` and `coins_games` share: bag size, both learning rates, k, a preset.
+    static func coinSettings(_ args: Arguments) throws(CellError) -> (coins: Int, lrG: Float, lrD: Float, k: Int) {
+        let coins = try positive(args, nil, "coins", default: 32)
+        guard coins >= 2 && coins <= 1024 else { throw CellError(.value, "coins must be in 2…1024", at: args.range) }
+        var lrG = try args.number(nil, "counterfeiter_lr", default: 2e-3), lrD = try args.number(nil, "treasurer_lr", default: 2e-3)
+        var k = try positive(args, nil, "k", default: 1)
+        guard k <= 100 else { throw CellError(.value, "k must be in 1…100", at: args.range) }
+        switch try args.string(nil, "preset", default: "") {
+        case "": break
+        case "fast_treasurer": lrD *= 10; k = max(k, 3)       // the treasurer wins: nothing gets through, the counterfeiter learns slowly
+        case "slow_treasurer": lrD /= 100                      // a treasurer who barely learns teaches nothing: the fakes stay far off
+        case "collapse": lrG *= 10; lrD /= 5                   // the counterfeiter overshoots and mints one kind of coin
+        default: throw CellError(.value, "preset is \"fast_treasurer\", \"slow_treasurer\" or \"collapse\"", at: args.range)
+        }
+        guard lrG > 0, lrD > 0, lrG < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
+        return (coins, Float(lrG), Float(lrD), k)
+    }
+
     static let coinBuiltins: [Builtin] = [
-        define("coins_game", "coins_game(coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=0)",
-               "The counterfeiter and the treasurer: a small GAN over coins (shape, colour, picture, face). preset: \"fast_treasurer\", \"slow_treasurer\", \"collapse\".",
+        define("coins_game", "coins_game(coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=None)",
+               "The counterfeiter and the treasurer: a small GAN over coins (shape, colour, picture, face). preset: \"fast_treasurer\", \"slow_treasurer\", \"collapse\". The seed is the session's unless given.",
                example: "game = coins_game(); game.round()", topic: "gan") { args, interp throws(CellError) in
             try args.accept(keywords: ["coins", "counterfeiter_lr", "treasurer_lr", "k", "preset", "seed"], maxPositional: 0)
-            let coins = try positive(args, nil, "coins", default: 32)
-            guard coins >= 2 && coins <= 1024 else { throw CellError(.value, "coins must be in 2…1024", at: args.range) }
-            var lrG = try args.number(nil, "counterfeiter_lr", default: 2e-3), lrD = try args.number(nil, "treasurer_lr", default: 2e-3)
-            var k = try positive(args, nil, "k", default: 1)
-            switch try args.string(nil, "preset", default: "") {
-            case "": break
-            case "fast_treasurer": lrD *= 10; k = max(k, 3)       // the treasurer wins: nothing gets through, the counterfeiter learns slowly
-            case "slow_treasurer": lrD /= 10                       // the counterfeiter fools a treasurer who barely learns
-            case "collapse": lrG *= 10; lrD /= 5                   // the counterfeiter overshoots and mints one kind of coin
-            default: throw CellError(.value, "preset is \"fast_treasurer\", \"slow_treasurer\" or \"collapse\"", at: args.range)
-            }
-            guard lrG > 0, lrD > 0, lrG < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
+            let s = try coinSettings(args)
             let seed = UInt64(max(try args.int(nil, "seed", default: Int(interp.seed)), 0))
-            return .object(CoinGame(seed: seed, coins: coins, counterfeiterLR: Float(lrG), treasurerLR: Float(lrD), treasurerSteps: k))
+            return .object(CoinGame(seed: seed, coins: s.coins, counterfeiterLR: s.lrG, treasurerLR: s.lrD, treasurerSteps: s.k))
+        },
+        define("coins_games", "coins_games(n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None)",
+               "n coin games with the same settings and different seeds, played side by side: one game is chance, a tendency over games is a fact. Game i has seed (session seed) × n + i.",
+               example: "games = coins_games(8, preset=\"collapse\"); games.rounds(300)", topic: "gan") { args, interp throws(CellError) in
+            try args.accept(keywords: ["n", "coins", "counterfeiter_lr", "treasurer_lr", "k", "preset"], maxPositional: 1)
+            let n = try positive(args, 0, "n", default: 8)
+            guard n <= 64 else { throw CellError(.value, "n must be in 1…64", at: args.range) }
+            let s = try coinSettings(args)
+            return .object(CoinGamesObject(CoinGames(count: n, baseSeed: interp.seed, coins: s.coins, counterfeiterLR: s.lrG,
+                                                     treasurerLR: s.lrD, treasurerSteps: s.k)))
         },
     ]
 }

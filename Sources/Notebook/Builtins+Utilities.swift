@@ -49,6 +49,24 @@ extension Builtins {
             if let x = v.asNumber { return .number(Swift.abs(x)) }
             return .tensor(try args.tensor(0, "x").abs())
         },
+        define("median", "median(values)", "The middle value of a list of numbers or of a tensor's elements (the mean of the two middle ones for an even count).",
+               example: "median([3, 1, 2])", topic: "maths") { args, _ throws(CellError) in
+            try args.accept(keywords: ["values"], maxPositional: 1)
+            let (v, r) = try args.required(0, "values")
+            var xs: [Double] = []
+            switch v {
+            case .list(let items):
+                for item in items {
+                    guard let x = item.asNumber else { throw CellError(.type, "median takes numbers, got \(item.typeName)", at: r) }
+                    xs.append(x)
+                }
+            case .tensor(let t): xs = t.value.scalars.map(Double.init)
+            default: throw CellError(.type, "median takes a list of numbers or a tensor, got \(v.typeName)", at: r)
+            }
+            guard !xs.isEmpty else { throw CellError(.value, "median of nothing", at: r) }
+            guard xs.allSatisfy({ !$0.isNaN }) else { throw CellError(.value, "median of values that include NaN", at: r) }
+            return .number(median(xs))
+        },
         extremum("max", larger: true),
         extremum("min", larger: false),
         define("round", "round(x, digits=0)", "A number rounded to some decimal places.", example: "round(3.14159, 2)", topic: "notebook") { args, _ throws(CellError) in

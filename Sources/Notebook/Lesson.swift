@@ -17,6 +17,9 @@ public struct Lesson: Sendable, Equatable {
         /// Expected output of the last cell of a ```cell block, by cell index.
         public var expectations: [Int: [String]] = [:]
         public var check: String?
+        /// The check claims that something learned (```check learning): with learning switched off
+        /// (`ganbook run --engine frozen`) it must fail, which the lesson tests prove.
+        public var checkClaimsLearning = false
         public var hints: [String] = []
         public var predict: Predict?
     }
@@ -40,7 +43,9 @@ public struct Lesson: Sendable, Equatable {
             } else if line.hasPrefix("## ") {
                 steps.append(Step(title: String(line.dropFirst(3)).trimmed))
             } else if line.hasPrefix("```") {
-                let kind = String(line.dropFirst(3)).trimmed
+                var kind = String(line.dropFirst(3)).trimmed
+                var claimsLearning = false
+                if kind == "check learning" { kind = "check"; claimsLearning = true }
                 let opening = i
                 var block: [String] = []
                 i += 1
@@ -61,6 +66,7 @@ public struct Lesson: Sendable, Equatable {
                         let expression = block.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
                         guard !expression.isEmpty else { throw fail("an empty ```check block") }
                         steps[steps.count - 1].check = expression
+                        steps[steps.count - 1].checkClaimsLearning = claimsLearning
                     case "predict":
                         guard let answerLine = block.firstIndex(where: { $0.trimmed.hasPrefix("answer:") }) else {
                             throw fail("a ```predict block needs an 'answer: <expression>' line")
@@ -75,7 +81,7 @@ public struct Lesson: Sendable, Equatable {
                             steps[steps.count - 1].afterword += block.map { "    " + $0 }
                         }
                     default:
-                        throw fail("unknown block ```\(kind) (cell, expect, check, predict)")
+                        throw fail("unknown block ```\(kind) (cell, expect, check, check learning, predict)")
                     }
                 }
             } else if line.hasPrefix("> hint:") {

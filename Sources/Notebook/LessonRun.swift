@@ -57,11 +57,11 @@ public struct LessonRun {
 
     public init(_ lesson: Lesson, session: Session) {
         lines.append("# " + lesson.title)
-        lines += lesson.introduction.map { session.interpolate($0) }
+        lines += session.interpolate(lines: lesson.introduction)
         for (n, step) in lesson.steps.enumerated() {
             lines.append("")
             lines.append("## \(n + 1). \(step.title)")
-            let prose = step.prose.map { session.interpolate($0) }
+            let prose = session.interpolate(lines: step.prose)
             lines += prose
             if let broken = prose.first(where: { $0.contains("{?") }) {
                 failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
@@ -80,7 +80,7 @@ public struct LessonRun {
                                     + "expected:\n" + expected.joined(separator: "\n") + "\ngot:\n" + result.lines.joined(separator: "\n"))
                 }
             }
-            let afterword = step.afterword.map { session.interpolate($0) }
+            let afterword = session.interpolate(lines: step.afterword)
             lines += afterword
             if let broken = afterword.first(where: { $0.contains("{?") }) {
                 failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")

@@ -51,7 +51,7 @@ public final class LessonTutor {
             progress.step = min(max(step ?? progress.step, 0), l.steps.count - 1)
             save()
             var lines = ["", "Lesson \(number): \(l.title)"]
-            if progress.step == 0 { lines += l.introduction.map { session.interpolate($0) } } else { lines += replay(l, upTo: progress.step) }
+            if progress.step == 0 { lines += session.interpolate(lines: l.introduction) } else { lines += replay(l, upTo: progress.step) }
             return lines + showStep()
         }
     }
@@ -78,7 +78,7 @@ public final class LessonTutor {
         guess = nil
         awaitingGuess = step.predict != nil
         var lines = ["", "── Step \(progress.step + 1)/\(lesson!.steps.count): \(step.title) ──"]
-        lines += step.prose.map { session.interpolate($0) }
+        lines += session.interpolate(lines: step.prose)
         if let p = step.predict { lines += ["", "predict: \(p.question)", "(type your guess, or just Enter to skip)"] }
         return lines
     }
@@ -113,7 +113,7 @@ public final class LessonTutor {
             case .failure(let e): lines += ["(the answer could not be computed: \(e.message))"]
             }
         }
-        if !step.afterword.isEmpty { lines += [""] + step.afterword.map { session.interpolate($0) } }
+        if !step.afterword.isEmpty { lines += [""] + session.interpolate(lines: step.afterword) }
         progress.completed[progress.lesson, default: []].insert(progress.step)
         lines.append("✓ step \(progress.step + 1) done")
         return lines + next()
