@@ -35,7 +35,10 @@ public final class Adam: Optimizer {
         secondMoments = Array(repeating: nil, count: parameters.count)
     }
 
-    public func step() { Profiler.measure("Adam") { update() } }
+    public func step() {
+        guard !Learning.frozen else { return }
+        Profiler.measure("Adam") { update() }
+    }
 
     private func update() {
         for (i, (_, p)) in parameters.enumerated() {

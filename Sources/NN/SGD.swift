@@ -24,6 +24,7 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
+        guard !Learning.frozen else { return }
         for (i, (_, p)) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             var d = grad

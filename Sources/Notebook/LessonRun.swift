@@ -53,6 +53,16 @@ extension Session {
 public struct LessonRun {
     public private(set) var lines: [String] = []
     public private(set) var failures: [String] = []
+    /// The steps whose check failed (a subset of `failures`, which also holds broken cells and prose).
+    public private(set) var failedChecks: [FailedCheck] = []
+    /// How far the run got: false when a cell failed and the rest of the lesson did not run.
+    public private(set) var ranToTheEnd = true
+
+    public struct FailedCheck: Equatable, Sendable {
+        public let step: Int
+        public let title: String
+        public let claimsLearning: Bool
+    }
     public var passed: Bool { failures.isEmpty }
 
     public init(_ lesson: Lesson, session: Session) {
@@ -73,6 +83,7 @@ public struct LessonRun {
                 lines += result.lines
                 if let error = result.error {
                     failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': \(error.kind.rawValue): \(error.message)")
+                    ranToTheEnd = false
                     return
                 }
                 if let expected = step.expectations[i], !LessonRun.matches(result.lines, expected) {
@@ -96,7 +107,8 @@ public struct LessonRun {
                     lines.append("✓ \(check)")
                 } else {
                     lines.append("✗ \(check)")
-                    failures.append("step \(n + 1) '\(step.title)': check failed: \(check)")
+                    failures.append("step \(n + 1) '\(step.title)': check failed: \(session.explainFailedCheck(check))")
+                    failedChecks.append(FailedCheck(step: n + 1, title: step.title, claimsLearning: step.checkClaimsLearning))
                 }
             }
         }

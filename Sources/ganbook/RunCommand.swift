@@ -1,38 +1,51 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import NN
 import Notebook
 import REPL
 import TensorCore
 
 /// `ganbook run FILE`: a lesson (or a script of cells) without a terminal, printing every cell and its output.
+/// With `--seeds 0-9`, the lesson runs once per seed and prints one line per run: the robustness sweep.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a lesson (NN-name.md) or a script of cells non-interactively; non-zero exit on an error or a failed check.")
+        abstract: "Run a lesson (NN-name.md) or a script of cells non-interactively; non-zero exit on an error or a failed check.",
+        discussion: """
+            --seeds A-B runs a lesson once per seed (a fresh session each time) and reports each run on one line; \
+            the exit status is non-zero if any run failed. --engine reference computes every matmul and \
+            convolution with plain loops instead of OpenBLAS; --frozen switches learning off (every optimizer \
+            step leaves the weights as they are), so the checks that claim learning must fail.
+            """)
 
     @ParentCommand var root: Ganbook
     @Argument(help: "A lesson file (.md) or a file of cells, one per line.") var file: String
     @Flag(help: "Quick mode: lessons shorten long training (as CI runs them).") var quick = false
+    @Option(help: "Run a lesson once per seed: a range (0-9) or a list (0,3,7). Replaces --seed.") var seeds: String?
+    @Option(help: "The products' engine: blas (OpenBLAS) or reference (plain loops).") var engine: String = "blas"
+    @Flag(help: "Learning off: every optimizer step leaves the weights as they are (for the lesson tests).") var frozen = false
 
     func run() throws {
         retainFreedMemory()
         installInterruptHandler()
+        guard let products = Engine.Products(rawValue: engine) else {
+            FileHandle.standardError.write(Data("error: --engine is blas or reference\n".utf8))
+            throw ExitCode(2)
+        }
+        Engine.products = products
+        Learning.frozen = frozen
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             FileHandle.standardError.write(Data("error: can't read \(file)\n".utf8))
             throw ExitCode(2)
         }
-        let style = TerminalStyle.detect(ascii: root.ascii, noColor: root.noColor)
-        let session = Session(seed: root.seed, display: DisplayStyle(style: style, width: TerminalStyle.width),
-                              dataDirectory: DataDirectory(root: root.paths.data))
-        session.interpreter.quickMode = quick
-        if file.hasSuffix(".md") {
-            let lesson: Lesson
-            do { lesson = try Lesson.parse(text, file: file) } catch {
-                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-                throw ExitCode(2)
-            }
-            let run = LessonRun(lesson, session: session)
+        if let seeds {
+            guard file.hasSuffix(".md") else { fail("--seeds runs lessons (.md files)") }
+            guard let list = RunCommand.parseSeeds(seeds) else { fail("--seeds is a range such as 0-9 or a list such as 0,3,7") }
+            try sweep(try parseLesson(text), seeds: list)
+        } else if file.hasSuffix(".md") {
+            let lesson = try parseLesson(text)
+            let run = LessonRun(lesson, session: makeSession(seed: root.seed))
             for line in run.lines { print(line) }
             guard run.passed else {
                 for f in run.failures { FileHandle.standardError.write(Data("FAILED: \(f)\n".utf8)) }
@@ -40,6 +53,7 @@ struct RunCommand: ParsableCommand {
             }
             print("\nlesson passed: \(lesson.steps.count) steps")
         } else {
+            let session = makeSession(seed: root.seed)
             var failed = false
             for cell in text.components(separatedBy: "\n") where !cell.trimmingCharacters(in: .whitespaces).isEmpty && !cell.hasPrefix("#") {
                 print(">>> " + cell)
@@ -49,6 +63,79 @@ struct RunCommand: ParsableCommand {
             }
             if failed { throw ExitCode(1) }
         }
+    }
+
+    func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+
+    func parseLesson(_ text: String) throws -> Lesson {
+        do { return try Lesson.parse(text, file: file) } catch {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func makeSession(seed: UInt64) -> Session {
+        let style = TerminalStyle.detect(ascii: root.ascii, noColor: root.noColor)
+        let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width),
+                              dataDirectory: DataDirectory(root: root.paths.data))
+        session.interpreter.quickMode = quick
+        return session
+    }
+
+    /// One line per seed, then a summary line that names the variant (engine, OpenBLAS kernel, mode):
+    ///
+    ///     seed 3: passed
+    ///     seed 4: FAILED step 9 'Collapse: one kind of coin': check failed: … [values]
+    ///     04-counterfeiter-and-treasurer.md: 9 of 10 seeds passed (engine blas, kernel Haswell, learner mode, learning on)
+    ///
+    /// With --frozen it also lists the steps whose check claims learning (```check learning) and still passed.
+    func sweep(_ lesson: Lesson, seeds: [UInt64]) throws {
+        var passed = 0
+        var learningChecksThatPassed = Set<String>()
+        let claims = lesson.steps.enumerated().filter { $0.element.checkClaimsLearning }.map { "step \($0.offset + 1) '\($0.element.title)'" }
+        for seed in seeds {
+            let started = Date()
+            let run = LessonRun(lesson, session: makeSession(seed: seed))
+            let time = String(format: "%.1f s", Date().timeIntervalSince(started))
+            if run.passed {
+                passed += 1
+                say("seed \(seed): passed (\(time))")
+            } else {
+                say("seed \(seed): FAILED (\(time))")
+                for f in run.failures { say("  " + f.replacingOccurrences(of: "\n", with: " ⏎ ")) }
+            }
+            if frozen {
+                let failedSteps = Set(run.failedChecks.map { "step \($0.step) '\($0.title)'" })
+                if run.ranToTheEnd { for c in claims where !failedSteps.contains(c) { learningChecksThatPassed.insert(c) } }
+                else { say("  (a cell failed, so the later checks did not run)") }
+            }
+        }
+        let name = (file as NSString).lastPathComponent
+        let variant = "engine \(engine), kernel \(Engine.products == .blas ? BLAS.coreName : "none"), \(quick ? "quick" : "learner") mode, learning \(frozen ? "frozen" : "on")"
+        say("\(name): \(passed) of \(seeds.count) seeds passed (\(variant))")
+        if frozen {
+            say("learning checks that passed with learning frozen: " + (learningChecksThatPassed.isEmpty ? "none" : learningChecksThatPassed.sorted().joined(separator: ", ")))
+        }
+        if passed < seeds.count { throw ExitCode(1) }
+    }
+
+    /// A line straight to standard output, so a long sweep shows each run as it ends.
+    func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+    /// "0-9" → 0…9; "0,3,7" → [0, 3, 7]; nil when malformed or longer than 1,000 seeds.
+    static func parseSeeds(_ text: String) -> [UInt64]? {
+        var seeds: [UInt64] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            if bounds.count == 1, let s = UInt64(bounds[0].trimmingCharacters(in: .whitespaces)) { seeds.append(s); continue }
+            guard bounds.count == 2, let a = UInt64(bounds[0].trimmingCharacters(in: .whitespaces)),
+                  let b = UInt64(bounds[1].trimmingCharacters(in: .whitespaces)), a <= b, b - a < 1000 else { return nil }
+            seeds += Array(a...b)
+        }
+        return seeds.isEmpty || seeds.count > 1000 ? nil : seeds
     }
 }
 
