@@ -18,7 +18,7 @@ extension GANTrainer {
         "history": HelpEntry("gan.history", "Losses and D's verdicts per step, for plot(gan.history).", example: "plot(gan.history)", topic: "gan"),
         "stats": HelpEntry("gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan"),
         "interpolate": HelpEntry("gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.", example: "gan.interpolate(1, 2)", topic: "gan"),
-        "score": HelpEntry("gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits.", example: "gan.score()", topic: "gan"),
+        "score": HelpEntry("gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits. Returns [score, distance, share of each digit, the same judge's score of real test digits, the judge's name].", example: "gan.score()", topic: "gan"),
         "save": HelpEntry("gan.save(path)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly).", example: "gan.save(\"digits.safetensors\")", topic: "gan"),
         "G": HelpEntry("gan.G", "The generator: noise [n, 100] → images [n, 1, 28, 28].", example: "gan.G", topic: "gan"),
         "D": HelpEntry("gan.D", "The discriminator: images → one logit each (positive: real).", example: "gan.D", topic: "gan"),

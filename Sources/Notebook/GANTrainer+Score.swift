@@ -10,19 +10,27 @@ extension GANTrainer {
     /// Where lesson 3 saves its classifier.
     static let classifierFile = "classifier.safetensors"
 
-    /// The classifier to judge with: the one given, or lesson 3's from its file, or one trained now.
-    func judge(_ given: Module?, _ interp: Interpreter) -> Module {
-        if let given { return given }
+    /// The classifier to judge with, and how to name it in prose: the one given, or lesson 3's from
+    /// its file, or one trained now.
+    func judge(_ given: Module?, _ interp: Interpreter) -> (net: Module, name: String) {
+        if let given { return (given, "the classifier you gave") }
         var g = SeededGenerator(seed: 3)
         let net = mnistClassifier(using: &g)
         if let (tensors, _) = try? SafeTensors.load(GANTrainer.classifierFile),
            (try? net.loadStateDict(Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }))) != nil {
             interp.emit(["judging with lesson 3's classifier (\(GANTrainer.classifierFile))"])
-            return net
+            return (net, "lesson 3's classifier")
         }
         // None saved: train lesson 3's network now with lesson 3's recipe (Adam 1e-3, batch 64, 2,000 steps),
         // and save it for next time — not in quick mode, whose short training would leave a weak judge behind.
         let steps = interp.quickMode ? 150 : 2000
+        let name = "a classifier trained just now (\(steps) steps)"
+        // The same recipe from the same seeds gives the same network: train it once per process.
+        let key = "\(dataset.name.rawValue)-\(dataset.train.count)-\(steps)"
+        if let trained = GANTrainer.judgesTrainedNow[key] {
+            interp.emit(["judging with the classifier trained for the first score (\(steps) steps)"])
+            return (trained, name)
+        }
         interp.emit(["no \(GANTrainer.classifierFile) yet (lesson 3 saves it): training the classifier now, \(steps) steps…"])
         let optimizer = Adam(net.namedParameters(), learningRate: 1e-3)
         var sampler = BatchSampler(count: dataset.train.count, batchSize: 64, seed: 4)
@@ -32,11 +40,15 @@ extension GANTrainer {
             Loss.crossEntropy(net(Variable(dataset.train.imageBatch(batch, range: 0...1))), dataset.train.labelBatch(batch)).backward()
             optimizer.step()
         }
+        GANTrainer.judgesTrainedNow[key] = net
         if !interp.quickMode {
             try? SafeTensors.save(net.stateDict(), metadata: ["format": "pt", "model": "mnist classifier"], to: GANTrainer.classifierFile)
         }
-        return net
+        return (net, name)
     }
+
+    /// Judges trained by `judge` in this process, by dataset and length of training.
+    nonisolated(unsafe) static var judgesTrainedNow: [String: Module] = [:]
 
     /// Class probabilities and logits for images in [0, 1], in batches of 100, in eval mode.
     static func classify(_ net: Module, _ images: Tensor) -> (probabilities: Tensor, logits: Tensor) {
@@ -75,7 +87,7 @@ extension GANTrainer {
         }
         let n = try args.int(1, "n", default: 1000)
         guard n >= 100 && n <= 10_000 else { throw CellError(.value, "n must be in 100…10,000", at: args.range) }
-        let net = judge(given, interp)
+        let (net, judgeName) = judge(given, interp)
         var g = SeededGenerator(seed: 12345)
         let fakes = (generate(Tensor.randn([n, pair.latent], using: &g)) + 1) * 0.5
         let (p, fakeLogits) = GANTrainer.classify(net, fakes)
@@ -95,7 +107,7 @@ extension GANTrainer {
         lines.append("Fréchet distance to real digits, in the classifier's 10 logits: \(formatFixed(fid, decimals: 2)) (0 = indistinguishable)")
         interp.emit(lines)
         history.scores.append((steps, score))
-        return .list([.number(score), .number(fid), .list(counts.map { .number(Double($0) / Double(n)) })])
+        return .list([.number(score), .number(fid), .list(counts.map { .number(Double($0) / Double(n)) }), .number(realScore), .string(judgeName)])
     }
 }
 

@@ -142,3 +142,47 @@ struct ConvolutionTests {
         #expect(maxDifference(y.variance(axes: [0, 2, 3], unbiased: false), .ones([3])) < 1e-4)
     }
 }
+
+@Suite("the reference engine's products")
+struct ReferenceProductTests {
+    @Test("referenceSgemm and referenceSgemv agree with OpenBLAS for every transpose, alpha and beta")
+    func agree() {
+        var g = SeededGenerator(seed: 11)
+        for (m, k, n) in [(1, 1, 1), (5, 7, 3), (17, 33, 9)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = Tensor.randn(ta ? [k, m] : [m, k], using: &g), b = Tensor.randn(tb ? [n, k] : [k, n], using: &g)
+                let start = Tensor.randn([m, n], using: &g)
+                var viaBLAS = start, viaLoops = start
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        viaBLAS.withUnsafeMutableBufferPointer { pc in
+                            BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: ta ? m : k,
+                                       b: pb.baseAddress!, ldb: tb ? k : n, beta: 2, c: pc.baseAddress!, ldc: n)
+                        }
+                        viaLoops.withUnsafeMutableBufferPointer { pc in
+                            BLAS.referenceSgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: ta ? m : k,
+                                                b: pb.baseAddress!, ldb: tb ? k : n, beta: 2, c: pc.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+                #expect(maxDifference(viaBLAS, viaLoops) < 1e-4, "m \(m) k \(k) n \(n) transposes \(ta) \(tb)")
+            }
+            for transpose in [false, true] {
+                let a = Tensor.randn([m, k], using: &g), x = Tensor.randn([transpose ? m : k], using: &g)
+                let start = Tensor.randn([transpose ? k : m], using: &g)
+                var viaBLAS = start, viaLoops = start
+                a.withUnsafeBufferPointer { pa in
+                    x.withUnsafeBufferPointer { px in
+                        viaBLAS.withUnsafeMutableBufferPointer { py in
+                            BLAS.sgemv(transpose: transpose, m: m, n: k, alpha: 1.5, a: pa.baseAddress!, x: px.baseAddress!, beta: 0.5, y: py.baseAddress!)
+                        }
+                        viaLoops.withUnsafeMutableBufferPointer { py in
+                            BLAS.referenceSgemv(transpose: transpose, m: m, n: k, alpha: 1.5, a: pa.baseAddress!, x: px.baseAddress!, beta: 0.5, y: py.baseAddress!)
+                        }
+                    }
+                }
+                #expect(maxDifference(viaBLAS, viaLoops) < 1e-4, "sgemv m \(m) n \(k) transpose \(transpose)")
+            }
+        }
+    }
+}
