@@ -38,7 +38,8 @@ extension CoinGame {
         case "rounds_played": return .number(Double(round))
         case "acceptance": return .number(acceptance.last ?? 0)
         case "fake_means": return .list((fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
-        case "history": return .object(CoinHistory(game: self))
+        case "history":
+            return .object(CoinHistory(summary: { [self] in "history of \(round) round\(round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))" }) { [self] in series() })
         case "real", "mint":
             return method(name) { args, _ throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
@@ -136,22 +137,23 @@ extension CoinGame {
     }
 }
 
-/// `game.history`: the game's record, round by round; plot() draws it.
+/// `game.history` (one game's record) or `games.history` (the medians over several): loss_D,
+/// loss_G and acceptance round by round; plot() draws it.
 final class CoinHistory: NotebookObject, SeriesProvider {
-    let game: CoinGame
-    init(game: CoinGame) { self.game = game }
-    var typeName: String { "history" }
-    var attributeNames: [String] { ["loss_D", "loss_G", "acceptance"] }
-    func series() -> [Series] { game.series() }
-    func describe(style: DisplayStyle) -> [String] {
-        ["history of \(game.round) round\(game.round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))"]
+    /// The three series, in the order loss_D, loss_G, acceptance.
+    let read: () -> [Series]
+    let summary: () -> String
+    init(summary: @escaping () -> String, _ read: @escaping () -> [Series]) {
+        self.summary = summary
+        self.read = read
     }
+    var typeName: String { "history" }
+    static let names = ["loss_D", "loss_G", "acceptance"]
+    var attributeNames: [String] { CoinHistory.names }
+    func series() -> [Series] { read() }
+    func describe(style: DisplayStyle) -> [String] { [summary()] }
     func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
-        switch name {
-        case "loss_D": return .list(game.lossD.map { .number($0) })
-        case "loss_G": return .list(game.lossG.map { .number($0) })
-        case "acceptance": return .list(game.acceptance.map { .number($0) })
-        default: return nil
-        }
+        guard let i = CoinHistory.names.firstIndex(of: name) else { return nil }
+        return .list(read()[i].values.map { .number($0) })
     }
 }

@@ -67,7 +67,8 @@ public final class CoinGamesObject: NotebookObject, SeriesProvider {
         case "belief": return numbers(set.measurements.map(\.belief))
         case "all_or_nothing": return numbers(set.measurements.map(\.allOrNothing))
         case "means": return .list(set.measurements.map { numbers($0.means) })
-        case "history": return .object(CoinGamesHistory(owner: self))
+        case "history":
+            return .object(CoinHistory(summary: { [self] in "median history of \(set.games.count) games over \(set.roundsPlayed) rounds: loss_D, loss_G, acceptance (plot(games.history))" }) { [self] in series() })
         case "rounds":
             return .function(Function(name: name, help: CoinGamesObject.members[name]) { args, interp throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
@@ -90,27 +91,6 @@ public final class CoinGamesObject: NotebookObject, SeriesProvider {
                 interp.emit(self.table())
                 return .none
             })
-        default: return nil
-        }
-    }
-}
-
-/// `games.history`: median series over the games; plot() draws it.
-final class CoinGamesHistory: NotebookObject, SeriesProvider {
-    let owner: CoinGamesObject
-    init(owner: CoinGamesObject) { self.owner = owner }
-    var typeName: String { "history" }
-    var attributeNames: [String] { ["loss_D", "loss_G", "acceptance"] }
-    func series() -> [Series] { owner.series() }
-    func describe(style: DisplayStyle) -> [String] {
-        ["median history of \(owner.set.games.count) games over \(owner.set.roundsPlayed) rounds: loss_D, loss_G, acceptance (plot(games.history))"]
-    }
-    func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
-        let all = owner.set.medianSeries()
-        switch name {
-        case "loss_D": return .list(all[0].values.map { .number($0) })
-        case "loss_G": return .list(all[1].values.map { .number($0) })
-        case "acceptance": return .list(all[2].values.map { .number($0) })
         default: return nil
         }
     }

@@ -10,6 +10,12 @@ extension Session {
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             out += rest[..<open]
             var expression = String(rest[rest.index(after: open)..<close])
+            // A marker left by a condition that failed ({?if …}) is kept as it is.
+            if expression.hasPrefix("?") {
+                out += rest[open...close]
+                rest = rest[rest.index(after: close)...]
+                continue
+            }
             var decimals: Int?
             if let colon = expression.lastIndex(of: ":"), expression[colon...].hasPrefix(":."), expression.hasSuffix("f"),
                let d = Int(expression[expression.index(colon, offsetBy: 2)..<expression.index(before: expression.endIndex)]) {

@@ -72,7 +72,7 @@ extension Session {
         while let open = rest.range(of: "{if ") {
             out += rest[..<open.lowerBound]
             guard let block = Session.conditionalBlock(rest[open.lowerBound...]) else {
-                out += "{?if: no matching {end}}"
+                out += "{?if: this block has no {end}"
                 return out
             }
             var chosen = ""

@@ -58,7 +58,8 @@ struct CoinGamesTests {
         #expect(first == again)
         #expect(s.text("len(games.gap)") == "4")
         // Game i plays exactly as a lone game with its seed.
-        #expect(s.text("games.games[1].fake_means") == s.text("g = coins_game(coins=8, seed=9); g.rounds(20); g.fake_means"))
+        _ = s.run("g = coins_game(coins=8, seed=9); g.rounds(20)")
+        #expect(s.text("games.games[1].fake_means") == s.text("g.fake_means"))
     }
 
     @Test("a collapse over 8 games: the median spread is far below the real coins'")

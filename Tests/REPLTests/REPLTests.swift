@@ -142,7 +142,7 @@ struct REPLTests {
 
     @Test("lesson files: a malformed file names the line; steps need a check or a prediction")
     func lessonFormat() {
-        #expect(throws: LessonError("l:3: unknown block ```python (cell, expect, check, predict)")) {
+        #expect(throws: LessonError("l:3: unknown block ```python (cell, expect, check, check learning, predict)")) {
             try Lesson.parse("# T\n## S\n```python\nx\n```", file: "l")
         }
         #expect(throws: LessonError("l: step 'S' has neither a check nor a predict question")) {
