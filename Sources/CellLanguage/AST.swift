@@ -157,3 +157,34 @@ extension Stmt {
         }
     }
 }
+
+// MARK: - Depth
+
+extension Expr {
+    /// Levels in the tree, this node included, counted no further than `cap + 1`: the walk never
+    /// goes deeper than that, so measuring a tree too deep to evaluate cannot itself exhaust the stack.
+    public func height(cappedAt cap: Int) -> Int {
+        guard cap > 0 else { return 1 }
+        func below(_ e: Expr?) -> Int { e?.height(cappedAt: cap - 1) ?? 0 }
+        var deepest = 0
+        switch self {
+        case .number, .string, .bool, .none, .name: return 1
+        case .list(let items, _): for item in items { deepest = max(deepest, below(item)) }
+        case .unary(_, let e, _), .attribute(let e, _, _): deepest = below(e)
+        case .binary(_, let a, let b, _): deepest = max(below(a), below(b))
+        case .call(let f, let args, let keywords, _):
+            deepest = below(f)
+            for a in args { deepest = max(deepest, below(a)) }
+            for k in keywords { deepest = max(deepest, below(k.value)) }
+        case .index(let e, let subscripts, _):
+            deepest = below(e)
+            for s in subscripts {
+                switch s {
+                case .at(let i): deepest = max(deepest, below(i))
+                case .slice(let a, let b, let c): deepest = max(deepest, below(a), below(b), below(c))
+                }
+            }
+        }
+        return 1 + deepest
+    }
+}

@@ -10,12 +10,17 @@
 ///     power       → postfix ("**" unary)?                                   (right-associative)
 ///     postfix     → atom ("(" arguments ")" | "[" subscripts "]" | "." NAME)*
 ///     atom        → NUMBER | STRING | NAME | True | False | None | "(" expression ")" | "[" list "]"
+///
+/// Depth has one limit, `maximumDepth`, whatever makes it: brackets, calls, operators (`1+1+…+1` is a
+/// tree as deep as it is long), attribute chains (`x.T.T.T…`), unary signs, loops inside loops. The
+/// parser counts its own recursion and measures every tree it builds, so neither parsing, evaluating
+/// nor freeing a cell can exhaust the stack; the evaluator keeps the same limit as a second guard.
 public struct Parser {
     private let tokens: [Token]
     private var position = 0
     private var depth = 0
-    /// Deeper nesting than this is refused: no input may exhaust the stack.
-    public static let maximumDepth = 64
+    /// Deeper nesting than this is refused with one clear error.
+    public static let maximumDepth = 100
 
     public static func parse(_ source: String) throws(CellError) -> [Stmt] {
         var parser = Parser(tokens: try Lexer.tokenize(source))
@@ -25,7 +30,7 @@ public struct Parser {
     /// Parses one expression (used for `{value}` in lesson prose and for checks).
     public static func parseExpression(_ source: String) throws(CellError) -> Expr {
         var parser = Parser(tokens: try Lexer.tokenize(source))
-        let e = try parser.expression()
+        let e = try parser.measured(try parser.expression())
         guard parser.peek.kind == .end || parser.peek.kind == .newline else { throw parser.unexpected("end of the expression") }
         return e
     }
@@ -49,11 +54,13 @@ public struct Parser {
     /// A `for` statement takes the rest of its line as its body.
     mutating func line() throws(CellError) -> [Stmt] {
         guard peek.kind == .keyword("for") else { return [try simple()] }
+        try enter()
+        defer { depth -= 1 }
         let start = advance().range
         guard case .name(let variable) = peek.kind else { throw unexpected("a loop variable name after 'for'") }
         advance()
         try expectKeyword("in")
-        let iterable = try expression()
+        let iterable = try measured(try expression())
         try expectSymbol(":", "':' after the loop's range")
         var body: [Stmt] = []
         repeat {
@@ -66,7 +73,7 @@ public struct Parser {
     }
 
     mutating func simple() throws(CellError) -> Stmt {
-        let target = try expression()
+        let target = try measured(try expression())
         if isSymbol("?") {
             let q = advance().range
             return .help(target, target.range.union(q))
@@ -76,7 +83,7 @@ public struct Parser {
             guard isAssignable(target) else {
                 throw CellError(.syntax, "can't assign to this: only names, x[…] and x.name can be assigned", at: target.range)
             }
-            let value = try expression()
+            let value = try measured(try expression())
             let range = target.range.union(value.range)
             if s == "=" { return .assign(target, value, range) }
             _ = opToken
@@ -97,28 +104,30 @@ public struct Parser {
     mutating func expression() throws(CellError) -> Expr {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Parser.maximumDepth else {
-            throw CellError(.limit, "this is nested too deeply (more than \(Parser.maximumDepth) levels)", at: peek.range)
-        }
+        guard depth <= Parser.maximumDepth else { throw tooDeep(at: peek.range) }
         return try or()
     }
 
     mutating func or() throws(CellError) -> Expr {
         var left = try and()
+        var height = try measure(left)
         while peek.kind == .keyword("or") {
             advance()
             let right = try and()
             left = .binary("or", left, right, left.range.union(right.range))
+            height = try grow(height, right, at: left)
         }
         return left
     }
 
     mutating func and() throws(CellError) -> Expr {
         var left = try not()
+        var height = try measure(left)
         while peek.kind == .keyword("and") {
             advance()
             let right = try not()
             left = .binary("and", left, right, left.range.union(right.range))
+            height = try grow(height, right, at: left)
         }
         return left
     }
@@ -136,10 +145,12 @@ public struct Parser {
         let first = try sum()
         var comparisons: [Expr] = []
         var left = first
+        var height = try measure(first)
         while case .symbol(let s) = peek.kind, ["==", "!=", "<", "<=", ">", ">="].contains(s) {
             advance()
             let right = try sum()
             comparisons.append(.binary(s, left, right, left.range.union(right.range)))
+            height = try grow(height, right, at: comparisons.last!)   // a chain becomes a tree of `and`s
             left = right
         }
         guard var result = comparisons.first else { return first }
@@ -149,20 +160,24 @@ public struct Parser {
 
     mutating func sum() throws(CellError) -> Expr {
         var left = try product()
+        var height = try measure(left)
         while case .symbol(let s) = peek.kind, s == "+" || s == "-" {
             advance()
             let right = try product()
             left = .binary(s, left, right, left.range.union(right.range))
+            height = try grow(height, right, at: left)
         }
         return left
     }
 
     mutating func product() throws(CellError) -> Expr {
         var left = try unary()
+        var height = try measure(left)
         while case .symbol(let s) = peek.kind, ["*", "/", "//", "%", "@"].contains(s) {
             advance()
             let right = try unary()
             left = .binary(s, left, right, left.range.union(right.range))
+            height = try grow(height, right, at: left)
         }
         return left
     }
@@ -188,7 +203,11 @@ public struct Parser {
 
     mutating func postfix() throws(CellError) -> Expr {
         var e = try atom()
+        var height = try measure(e)
         while true {
+            // Each call, index or attribute adds a level: `x.T.T.T…` is as deep as it is long.
+            height += 1
+            guard height <= Parser.maximumDepth else { throw tooDeep(at: e.range) }
             if isSymbol("(") {
                 advance()
                 var args: [Expr] = [], keywords: [Keyword] = []
@@ -294,9 +313,31 @@ public struct Parser {
 
     mutating func enter() throws(CellError) {
         depth += 1
-        guard depth <= Parser.maximumDepth else {
-            throw CellError(.limit, "this is nested too deeply (more than \(Parser.maximumDepth) levels)", at: peek.range)
-        }
+        guard depth <= Parser.maximumDepth else { throw tooDeep(at: peek.range) }
+    }
+
+    /// A tree's height, refused when beyond the limit.
+    func measure(_ e: Expr) throws(CellError) -> Int {
+        let h = e.height(cappedAt: Parser.maximumDepth)
+        guard h <= Parser.maximumDepth else { throw tooDeep(at: e.range) }
+        return h
+    }
+
+    /// The height of a chain (`a + b + …`) after one more link `right`, refused when beyond the limit.
+    func grow(_ height: Int, _ right: Expr, at chain: Expr) throws(CellError) -> Int {
+        let h = max(height, try measure(right)) + 1
+        guard h <= Parser.maximumDepth else { throw tooDeep(at: chain.range) }
+        return h
+    }
+
+    /// A whole expression, measured once more: every construction above is bounded, this makes it certain.
+    func measured(_ e: Expr) throws(CellError) -> Expr {
+        _ = try measure(e)
+        return e
+    }
+
+    func tooDeep(at range: SourceRange) -> CellError {
+        CellError(.limit, "this is nested too deeply: more than \(Parser.maximumDepth) levels of brackets, operators, calls, attributes or loops; split it into steps with names", at: range)
     }
 
     @discardableResult

@@ -57,15 +57,25 @@ public struct Arguments {
         }
     }
 
-    public func int(_ index: Int?, _ name: String, default d: Int? = nil) throws(CellError) -> Int {
-        guard value(index, name) != nil else {
+    /// A whole number within `bounds`, through the one door (`WholeNumber`): every count, step, size
+    /// and seed a builtin takes states the range it must meet.
+    public func int(_ index: Int?, _ name: String, default d: Int? = nil, in bounds: ClosedRange<Int>) throws(CellError) -> Int {
+        guard let (v, r) = value(index, name) else {
             if let d { return d }
             throw CellError(.type, "\(function)() needs the argument '\(name)'", at: range)
         }
-        let x = try number(index, name)
-        let r = value(index, name)!.range
-        guard x == x.rounded(), abs(x) < 1e12 else { throw CellError(.type, "\(name) must be a whole number, got \(formatLiteral(x))", at: r) }
-        return Int(x)
+        return try WholeNumber.convert(v, name, in: bounds, at: r)
+    }
+
+    /// A count of things that each cost work (steps, samples, rounds): 0 or 1 up to `maximum`.
+    public func count(_ index: Int?, _ name: String, default d: Int? = nil, from lower: Int = 0, max maximum: Int) throws(CellError) -> Int {
+        try int(index, name, default: d, in: lower...maximum)
+    }
+
+    /// A seed: any whole number from 0 to 2⁵³.
+    public func seed(_ index: Int?, _ name: String = "seed", default d: UInt64) throws(CellError) -> UInt64 {
+        guard value(index, name) != nil else { return d }
+        return UInt64(try int(index, name, in: 0...(1 << 53)))
     }
 
     public func bool(_ index: Int?, _ name: String, default d: Bool) throws(CellError) -> Bool {
@@ -100,11 +110,9 @@ public struct Arguments {
         if values.count == 1, case .tensor(let t) = values[0].0, t.value.rank == 1 { values = t.value.scalars.map { (.number(Double($0)), values[0].1) } }
         var shape: [Int] = []
         for (v, r) in values {
-            guard case .number(let x) = v, x == x.rounded(), x >= 0, x < 1e9 else {
-                throw CellError(.type, "sizes must be whole numbers ≥ 0, got " + (v.asNumber.map(formatLiteral) ?? v.typeName), at: r)
-            }
-            shape.append(Int(x))
+            shape.append(try WholeNumber.convert(v, "a size", in: 0...Interpreter.maximumElements, at: r))
         }
+        try Interpreter.checkBudget(shape, at: range)
         return shape
     }
 }

@@ -69,8 +69,8 @@ extension DatasetValue {
             return method(name, "\(name)(start, end, split=\"train\")", name == "images" ? "Images start..<end as [n, 1, 28, 28] in [0, 1]." : "Labels start..<end as [n].") { args, _ throws(CellError) in
                 try args.accept(keywords: ["start", "end", "split"], maxPositional: 2)
                 let part = try self.split(args)
-                let start = try args.int(0, "start", default: 0), end = try args.int(1, "end", default: part.count)
-                guard start >= 0, end <= part.count, start < end else {
+                let start = try args.int(0, "start", default: 0, in: 0...part.count), end = try args.int(1, "end", default: part.count, in: 0...part.count)
+                guard start < end else {
                     throw CellError(.value, "start..<end must lie in 0..<\(part.count), got \(start)..<\(end)", at: args.range)
                 }
                 try Interpreter.checkBudget([end - start, part.rows * part.cols], at: args.range)
@@ -81,8 +81,7 @@ extension DatasetValue {
             return method(name, "batch(n, split=\"train\")", "n random examples: [images [n, 1, 28, 28] in [0, 1], labels [n]].") { args, interp throws(CellError) in
                 try args.accept(keywords: ["n", "split"], maxPositional: 1)
                 let part = try self.split(args)
-                let n = try args.int(0, "n")
-                guard n >= 1, n <= part.count else { throw CellError(.value, "n must be in 1…\(part.count)", at: args.range) }
+                let n = try args.count(0, "n", from: 1, max: part.count)
                 let indices = (0..<n).map { _ in Int(interp.generator.next() % UInt64(part.count)) }
                 return .list([.tensor(Variable(part.imageBatch(indices, range: 0...1))), .tensor(Variable(part.labelBatch(indices)))])
             }
@@ -91,9 +90,8 @@ extension DatasetValue {
     }
 
     func index(_ args: Arguments, count: Int) throws(CellError) -> Int {
-        let i = try args.int(0, "i")
-        guard i >= -count && i < count else { throw CellError(.value, "index \(i) is out of range: this split has \(count) examples", at: args.range) }
-        return i < 0 ? i + count : i
+        let (v, r) = try args.required(0, "i")
+        return try WholeNumber.index(v, count: count, container: "split", at: r)
     }
 
     func method(_ name: String, _ signature: String, _ summary: String,

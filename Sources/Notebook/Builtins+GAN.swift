@@ -18,11 +18,11 @@ extension Builtins {
             } else {
                 data = try interp.loadDataset(.mnist, at: args.range)
             }
-            var batch = try positive(args, nil, "batch", default: 64)
-            guard batch >= 2 && batch <= 512 else { throw CellError(.value, "batch must be in 2…512 (BatchNorm needs at least 2)", at: args.range) }
+            // At least 2: BatchNorm needs two images to measure a spread.
+            var batch = try args.count(nil, "batch", default: 64, from: 2, max: min(512, data.train.count))
             var lr = try args.number(nil, "lr", default: 2e-4)
             var lrD = args.value(nil, "lr_d") == nil ? lr : try args.number(nil, "lr_d")
-            var k = try positive(args, nil, "k", default: 1)
+            var k = try args.count(nil, "k", default: 1, from: 1, max: 100)
             let smooth = try args.number(nil, "smooth", default: 1)
             guard smooth > 0.5 && smooth <= 1 else { throw CellError(.value, "smooth is D's target for real images, in (0.5, 1]", at: args.range) }
             var betas: (Float, Float) = (0.5, 0.999)
@@ -44,7 +44,7 @@ extension Builtins {
             default: throw CellError(.value, "preset is \"strong_d\" or \"collapse\"", at: args.range)
             }
             guard lr > 0, lrD > 0, lr < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
-            let seed = UInt64(max(try args.int(nil, "seed", default: Int(interp.seed)), 0))
+            let seed = try args.seed(nil, default: interp.seed)
             return .object(GANTrainer(architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
                                       betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed))
         },
@@ -79,11 +79,9 @@ extension Builtins {
 extension Builtins {
     /// The settings `coins_game` and `coins_games` share: bag size, both learning rates, k, a preset.
     static func coinSettings(_ args: Arguments) throws(CellError) -> (coins: Int, lrG: Float, lrD: Float, k: Int) {
-        let coins = try positive(args, nil, "coins", default: 32)
-        guard coins >= 2 && coins <= 1024 else { throw CellError(.value, "coins must be in 2…1024", at: args.range) }
+        let coins = try args.count(nil, "coins", default: 32, from: 2, max: 1024)
         var lrG = try args.number(nil, "counterfeiter_lr", default: 2e-3), lrD = try args.number(nil, "treasurer_lr", default: 2e-3)
-        var k = try positive(args, nil, "k", default: 1)
-        guard k <= 100 else { throw CellError(.value, "k must be in 1…100", at: args.range) }
+        var k = try args.count(nil, "k", default: 1, from: 1, max: 100)
         switch try args.string(nil, "preset", default: "") {
         case "": break
         case "fast_treasurer": lrD *= 10; k = max(k, 3)       // the treasurer wins: nothing gets through, the counterfeiter learns slowly
@@ -101,15 +99,14 @@ extension Builtins {
                example: "game = coins_game(); game.round()", topic: "gan") { args, interp throws(CellError) in
             try args.accept(keywords: ["coins", "counterfeiter_lr", "treasurer_lr", "k", "preset", "seed"], maxPositional: 0)
             let s = try coinSettings(args)
-            let seed = UInt64(max(try args.int(nil, "seed", default: Int(interp.seed)), 0))
+            let seed = try args.seed(nil, default: interp.seed)
             return .object(CoinGame(seed: seed, coins: s.coins, counterfeiterLR: s.lrG, treasurerLR: s.lrD, treasurerSteps: s.k))
         },
         define("coins_games", "coins_games(n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None)",
                "n coin games with the same settings and different seeds, played side by side: one game is chance, a tendency over games is a fact. Game i has seed (session seed) × n + i.",
                example: "games = coins_games(8, preset=\"collapse\"); games.rounds(300)", topic: "gan") { args, interp throws(CellError) in
             try args.accept(keywords: ["n", "coins", "counterfeiter_lr", "treasurer_lr", "k", "preset"], maxPositional: 1)
-            let n = try positive(args, 0, "n", default: 8)
-            guard n <= 64 else { throw CellError(.value, "n must be in 1…64", at: args.range) }
+            let n = try args.count(0, "n", default: 8, from: 1, max: 64)
             let s = try coinSettings(args)
             return .object(CoinGamesObject(CoinGames(count: n, baseSeed: interp.seed, coins: s.coins, counterfeiterLR: s.lrG,
                                                      treasurerLR: s.lrD, treasurerSteps: s.k)))

@@ -153,15 +153,11 @@ extension Builtins {
     ]
 
     static func positive(_ args: Arguments, _ index: Int?, _ name: String, default d: Int? = nil) throws(CellError) -> Int {
-        let v = try args.int(index, name, default: d)
-        guard v > 0 else { throw CellError(.value, "\(name) must be at least 1, got \(v)", at: args.value(index, name)?.range ?? args.range) }
-        return v
+        try args.int(index, name, default: d, in: 1...Interpreter.maximumElements)
     }
 
     static func nonNegative(_ args: Arguments, _ index: Int?, _ name: String, default d: Int = 0) throws(CellError) -> Int {
-        let v = try args.int(index, name, default: d)
-        guard v >= 0 else { throw CellError(.value, "\(name) must be ≥ 0, got \(v)", at: args.value(index, name)?.range ?? args.range) }
-        return v
+        try args.int(index, name, default: d, in: 0...Interpreter.maximumElements)
     }
 
     static func learningRate(_ args: Arguments) throws(CellError) -> Double {

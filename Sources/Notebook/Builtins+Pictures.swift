@@ -11,12 +11,14 @@ extension Builtins {
             try args.accept(keywords: ["x", "scale", "columns"], maxPositional: 1)
             let x = try args.tensor(0, "x").value
             let images = try grayImages(x, at: args.range)
-            let scale = try positive(args, nil, "scale", default: 1)
+            // A terminal picture wider than any screen helps nobody: 1–16 cells per pixel.
+            let scale = try args.count(nil, "scale", default: 1, from: 1, max: 16)
+            try Interpreter.checkBudget([images.count, images[0].width * scale, images[0].height * scale], at: args.range)
             let style = interp.display.style
             if images.count == 1 {
                 interp.emit(ImageRenderer.canvas(images[0], scale: scale, maxWidth: interp.display.width, style: style))
             } else {
-                let columns = try positive(args, nil, "columns", default: max(1, interp.display.width / (images[0].width * scale + 1)))
+                let columns = try args.count(nil, "columns", default: max(1, interp.display.width / (images[0].width * scale + 1)), from: 1, max: 1000)
                 interp.emit(GridRenderer.canvas(images, captions: (0..<images.count).map(String.init), columns: columns, scale: scale, style: style))
             }
             return .none
@@ -34,7 +36,7 @@ extension Builtins {
                 for i in series.indices { if case .string(let s) = names[i] { series[i].name = s } }
             }
             guard !series.isEmpty else { throw CellError(.type, "plot() needs at least one list of values", at: args.range) }
-            let height = try positive(args, nil, "height", default: 12)
+            let height = try args.count(nil, "height", default: 12, from: 1, max: 200)
             interp.emit(LineChart.canvas(series, width: min(interp.display.width, 100), height: height,
                                          logScale: try args.bool(nil, "log", default: false), style: interp.display.style))
             return .none
@@ -46,9 +48,9 @@ extension Builtins {
             guard x.count > 0 else { throw CellError(.value, "hist of an empty tensor", at: args.range) }
             interp.emit([tensorSummary(shape: x.shape, values: x.scalars, charset: interp.display.style.charset)])
             // One column per bin: bins sets the chart's width (the count axis takes a few more columns).
-            let bins = try positive(args, 1, "bins", default: min(interp.display.width - 8, 60))
+            let bins = try args.count(1, "bins", default: min(interp.display.width - 8, 60), from: 1, max: 1000)
             interp.emit(Histogram.canvas(x.scalars.map(Double.init), width: min(bins, interp.display.width - 8) + String(x.count).count + 1,
-                                         height: try positive(args, nil, "height", default: 10), style: interp.display.style))
+                                         height: try args.count(nil, "height", default: 10, from: 1, max: 200), style: interp.display.style))
             return .none
         },
         define("heatmap", "heatmap(x)", "A matrix as coloured cells (blue negative, red positive), with its scale. [k, k] filters too.",
@@ -92,12 +94,14 @@ extension Builtins {
             let x = try args.tensor(0, "x").value
             let path = try args.string(1, "path")
             guard path.hasSuffix(".png") else { throw CellError(.value, "the file name must end in .png", at: args.value(1, "path")?.range) }
-            let scale = try positive(args, 2, "scale", default: 4)
+            let scale = try args.count(2, "scale", default: 4, from: 1, max: 64)
             let image: RGBImage
             if x.rank == 2, x.scalars.contains(where: { $0 < 0 }), x.shape[0] <= 64, x.shape[1] <= 64 {
+                try Interpreter.checkBudget([3, x.shape[0] * scale * 4, x.shape[1] * scale * 4], at: args.range)
                 image = RGBImage.heatmap(rows: x.shape[0], cols: x.shape[1], values: x.scalars.map(Double.init), scale: scale * 4)
             } else {
                 let images = try grayImages(x, at: args.range)
+                try Interpreter.checkBudget([3, images.count, images[0].width * scale, images[0].height * scale], at: args.range)
                 image = images.count == 1 ? RGBImage(images[0], scale: scale) : RGBImage.grid(images, columns: 8, scale: scale)
             }
             do throws(CheckpointError) { try writeAtomically(PNG.encode(image), to: path) } catch {

@@ -26,7 +26,7 @@ extension Builtins {
         },
         define("randint", "randint(low, high, size)", "Random whole numbers in [low, high), as a float tensor.", example: "randint(0, 10, [5])", topic: "tensors") { args, interp throws(CellError) in
             try args.accept(keywords: ["low", "high", "size"], maxPositional: 3)
-            let low = try args.int(0, "low"), high = try args.int(1, "high")
+            let low = try args.int(0, "low", in: -(1 << 24)...(1 << 24)), high = try args.int(1, "high", in: -(1 << 24)...(1 << 24))
             guard high > low else { throw CellError(.value, "randint needs high > low, got \(low) and \(high)", at: args.range) }
             let shape = try Arguments(function: "randint", positional: Array(args.positional.dropFirst(2)), keywords: args.keywords.filter { $0.key == "size" }, range: args.range).shape(from: 0)
             try Interpreter.checkBudget(shape, at: args.range)
@@ -42,21 +42,23 @@ extension Builtins {
             }
             let step = try args.number(2, "step", default: 1)
             guard step != 0 else { throw CellError(.value, "arange step cannot be zero", at: args.range) }
-            let n = Int(((end - start) / step).rounded(.up))
-            try Interpreter.checkBudget([max(n, 0)], at: args.range)
+            guard start.isFinite, end.isFinite, step.isFinite else {
+                throw CellError(.value, "arange needs finite numbers, got \([start, end, step].map(formatLiteral).joined(separator: ", "))", at: args.range)
+            }
+            let count = ((end - start) / step).rounded(.up)
+            guard count.isFinite, count <= Double(Interpreter.maximumElements) else {
+                throw CellError(.limit, "arange(\(formatLiteral(start)), \(formatLiteral(end)), \(formatLiteral(step))) would have \(formatLiteral(count)) values; the notebook's budget is \(Interpreter.maximumElements) elements", at: args.range)
+            }
             return .tensor(Variable(.arange(Float(start), Float(end), step: Float(step))))
         },
         define("linspace", "linspace(start, end, steps)", "steps values from start to end, both included.", example: "linspace(-1, 1, 5)", topic: "tensors") { args, _ throws(CellError) in
             try args.accept(keywords: ["start", "end", "steps"], maxPositional: 3)
-            let n = try args.int(2, "steps")
-            guard n >= 0 else { throw CellError(.value, "steps must be ≥ 0", at: args.range) }
-            try Interpreter.checkBudget([n], at: args.range)
+            let n = try args.count(2, "steps", max: Interpreter.maximumElements)
             return .tensor(Variable(.linspace(Float(try args.number(0, "start")), Float(try args.number(1, "end")), count: n)))
         },
         define("eye", "eye(n)", "The n×n identity matrix.", example: "eye(3)", topic: "tensors") { args, _ throws(CellError) in
             try args.accept(keywords: ["n"], maxPositional: 1)
-            let n = try args.int(0, "n")
-            guard n >= 0 else { throw CellError(.value, "n must be ≥ 0", at: args.range) }
+            let n = try args.count(0, "n", max: Interpreter.maximumElements)
             try Interpreter.checkBudget([n, n], at: args.range)
             return .tensor(Variable(.eye(n)))
         },
@@ -87,12 +89,14 @@ extension Builtins {
         define("softmax", "softmax(x, dim=-1)", "e^x / Σ e^x along dim: turns scores into probabilities.", example: "softmax(tensor([1, 2, 3]))", topic: "maths") { args, _ throws(CellError) in
             try args.accept(keywords: ["x", "dim"], maxPositional: 2)
             let x = try args.tensor(0, "x")
-            return .tensor(x.softmax(axis: try axisArgument(args, 1, rank: x.value.rank) ?? -1))
+            let axis = try axisArgument(args, 1, rank: max(x.value.rank, 1)) ?? -1
+            return .tensor(liftingScalars(x) { $0.softmax(axis: axis) })
         },
         define("log_softmax", "log_softmax(x, dim=-1)", "log(softmax(x)), computed stably.", example: "log_softmax(logits, dim=1)", topic: "maths") { args, _ throws(CellError) in
             try args.accept(keywords: ["x", "dim"], maxPositional: 2)
             let x = try args.tensor(0, "x")
-            return .tensor(x.logSoftmax(axis: try axisArgument(args, 1, rank: x.value.rank) ?? -1))
+            let axis = try axisArgument(args, 1, rank: max(x.value.rank, 1)) ?? -1
+            return .tensor(liftingScalars(x) { $0.logSoftmax(axis: axis) })
         },
         define("matmul", "matmul(a, b)", "The matrix product, as a @ b.", example: "matmul(randn(2, 3), randn(3, 4))", topic: "maths") { args, interp throws(CellError) in
             try args.accept(keywords: ["a", "b"], maxPositional: 2)
@@ -139,12 +143,7 @@ extension Builtins {
         let raw: [Value]
         if case .list(let items) = v { raw = items } else { raw = [v] }
         var axes: [Int] = []
-        for item in raw {
-            guard let x = item.asNumber, x == x.rounded() else { throw CellError(.type, "dim must be whole numbers", at: r) }
-            let a = Int(x) < 0 ? Int(x) + rank : Int(x)
-            guard a >= 0 && a < max(rank, 1) else { throw CellError(.value, "dim \(Int(x)) is out of range for a tensor with \(rank) axes", at: r) }
-            axes.append(a)
-        }
+        for item in raw { axes.append(try WholeNumber.axis(item, rank: rank, at: r)) }
         return axes
     }
 
@@ -154,12 +153,21 @@ extension Builtins {
         return axes[0]
     }
 
+    /// A 0-d tensor seen as one axis of length 1 for `f`, and the result as 0-d again: PyTorch lets
+    /// `sum(tensor(5.), dim=0)` and `softmax(tensor(5.), dim=0)` work on a single number this way.
+    static func liftingScalars(_ x: Variable, _ f: (Variable) -> Variable) -> Variable {
+        guard x.value.rank == 0 else { return f(x) }
+        let y = f(x.reshaped([1]))
+        return y.value.count == 1 ? y.reshaped([]) : y
+    }
+
     static func reduction(_ name: String, _ summary: String, _ f: @escaping (Variable, [Int]?, Bool) -> Variable) -> Builtin {
         define(name, "\(name)(x, dim=None, keepdim=False)", summary, example: "\(name)(x, dim=0)", topic: "maths") { args, _ throws(CellError) in
             try args.accept(keywords: ["x", "dim", "keepdim"], maxPositional: 3)
             let x = try args.tensor(0, "x")
             guard x.value.count > 0 else { throw CellError(.value, "\(name) of an empty tensor", at: args.range) }
-            return .tensor(f(x, try axesArgument(args, 1, rank: x.value.rank), try args.bool(2, "keepdim", default: false)))
+            let axes = try axesArgument(args, 1, rank: max(x.value.rank, 1)), keep = try args.bool(2, "keepdim", default: false)
+            return .tensor(axes == nil ? f(x, nil, keep) : liftingScalars(x) { f($0, axes, keep) })
         }
     }
 
@@ -168,7 +176,8 @@ extension Builtins {
             try args.accept(keywords: ["x", "dim", "keepdim"], maxPositional: 3)
             let x = try args.tensor(0, "x")
             guard x.value.count > 0 else { throw CellError(.value, "\(name) of an empty tensor", at: args.range) }
-            return .tensor(f(x, try axisArgument(args, 1, rank: x.value.rank), try args.bool(2, "keepdim", default: false)))
+            let axis = try axisArgument(args, 1, rank: max(x.value.rank, 1)), keep = try args.bool(2, "keepdim", default: false)
+            return .tensor(axis == nil ? f(x, nil, keep) : liftingScalars(x) { f($0, axis, keep) })
         }
     }
 

@@ -33,9 +33,9 @@ extension Builtins {
         define("range", "range(stop) or range(start, stop, step=1)", "The whole numbers start, start+step, … below stop (for loops).",
                example: "for i in range(3): print(i)", topic: "notebook") { args, _ throws(CellError) in
             try args.accept(keywords: [], maxPositional: 3)
-            var start = 0, stop = try args.int(0, "stop")
-            if args.positional.count >= 2 { start = stop; stop = try args.int(1, "stop") }
-            let step = try args.int(2, "step", default: 1)
+            var start = 0, stop = try args.int(0, "stop", in: WholeNumber.widest)
+            if args.positional.count >= 2 { start = stop; stop = try args.int(1, "stop", in: WholeNumber.widest) }
+            let step = try args.int(2, "step", default: 1, in: WholeNumber.widest)
             guard step != 0 else { throw CellError(.value, "range step cannot be zero", at: args.range) }
             let count = max(0, (stop - start + step + (step > 0 ? -1 : 1)) / step)
             guard count <= Interpreter.maximumLoopIterations else {
@@ -71,7 +71,7 @@ extension Builtins {
         extremum("min", larger: false),
         define("round", "round(x, digits=0)", "A number rounded to some decimal places.", example: "round(3.14159, 2)", topic: "notebook") { args, _ throws(CellError) in
             try args.accept(keywords: ["x", "digits"], maxPositional: 2)
-            let x = try args.number(0, "x"), d = try args.int(1, "digits", default: 0)
+            let x = try args.number(0, "x"), d = try args.int(1, "digits", default: 0, in: -300...300)
             let m = Foundation.pow(10.0, Double(max(min(d, 12), -12)))
             return .number((x * m).rounded() / m)
         },
@@ -119,9 +119,7 @@ extension Builtins {
         define("seed", "seed(n)", "Restarts the session's random generator from n: the same seed gives the same numbers.",
                example: "seed(0); randn(2)", topic: "notebook") { args, interp throws(CellError) in
             try args.accept(keywords: ["n"], maxPositional: 1)
-            let n = try args.int(0, "n")
-            guard n >= 0 else { throw CellError(.value, "the seed must be ≥ 0", at: args.range) }
-            interp.reseed(UInt64(n))
+            interp.reseed(try args.seed(0, "n", default: interp.seed))
             return .none
         },
     ]
@@ -135,8 +133,8 @@ extension Builtins {
             if case .tensor(let t) = first.value, args.positional.count <= 2 {
                 guard t.value.count > 0 else { throw CellError(.value, "\(name) of an empty tensor", at: args.range) }
                 let keep = try args.bool(nil, "keepdim", default: false)
-                if let axis = try axisArgument(args, 1, rank: t.value.rank) {
-                    return .tensor(larger ? t.max(axis: axis, keepDims: keep) : -((-t).max(axis: axis, keepDims: keep)))
+                if let axis = try axisArgument(args, 1, rank: max(t.value.rank, 1)) {
+                    return .tensor(liftingScalars(t) { x in larger ? x.max(axis: axis, keepDims: keep) : -((-x).max(axis: axis, keepDims: keep)) })
                 }
                 return .tensor(Variable(larger ? t.value.max() : t.value.min()))
             }

@@ -43,8 +43,7 @@ extension CoinGame {
         case "real", "mint":
             return method(name) { args, _ throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.int(0, "n", default: 8)
-                guard n >= 1 && n <= 10_000 else { throw CellError(.value, "n must be in 1…10,000", at: args.range) }
+                let n = try args.count(0, "n", default: 8, from: 1, max: 10_000)
                 return .tensor(name == "real" ? Variable(CoinGame.realCoins(n, using: &self.viewing)) : Variable(noGrad { self.mint(n, using: &self.viewing) }.value))
             }
         case "judge":
@@ -69,8 +68,7 @@ extension CoinGame {
         case "rounds":
             return method(name) { args, interp throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.int(0, "n", default: 100)
-                guard n >= 1 && n <= 100_000 else { throw CellError(.value, "n must be in 1…100,000", at: args.range) }
+                let n = try args.count(0, "n", default: 100, from: 1, max: 100_000)
                 let every = max(n / 10, 1)
                 for i in 1...n {
                     try interp.checkInterrupt(at: args.range)

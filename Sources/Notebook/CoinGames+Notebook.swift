@@ -72,8 +72,7 @@ public final class CoinGamesObject: NotebookObject, SeriesProvider {
         case "rounds":
             return .function(Function(name: name, help: CoinGamesObject.members[name]) { args, interp throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.int(0, "n", default: 100)
-                guard n >= 1 && n <= 10_000 else { throw CellError(.value, "n must be in 1…10,000", at: args.range) }
+                let n = try args.count(0, "n", default: 100, from: 1, max: 10_000)
                 let every = max(n / 5, 1)
                 var done = 0
                 while done < n {

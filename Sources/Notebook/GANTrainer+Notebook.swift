@@ -77,8 +77,7 @@ extension GANTrainer {
         case "undo":
             return method(name) { args, interp throws(CellError) in
                 try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.int(0, "n", default: 1)
-                guard n >= 1 else { throw CellError(.value, "n must be at least 1", at: args.range) }
+                let n = try args.count(0, "n", default: 1, from: 1, max: 1_000_000)
                 let done = self.undo(n)
                 interp.emit([done == 0 ? "nothing to undo (snapshots are kept for the last \(GANTrainer.snapshotLimit) steps)"
                                        : "rewound \(done) step\(done == 1 ? "" : "s"): now at step \(self.steps)"])
@@ -87,9 +86,8 @@ extension GANTrainer {
         case "sample":
             return method(name) { args, _ throws(CellError) in
                 try args.accept(keywords: ["n", "seed"], maxPositional: 2)
-                let n = try args.int(0, "n", default: 16)
-                guard n >= 1 && n <= 1024 else { throw CellError(.value, "n must be in 1…1024", at: args.range) }
-                let seed = args.value(1, "seed") == nil ? nil : UInt64(max(try args.int(1, "seed"), 0))
+                let n = try args.count(0, "n", default: 16, from: 1, max: 1024)
+                let seed = args.value(1, "seed") == nil ? nil : try args.seed(1, default: 0)
                 return .tensor(Variable(self.sample(n, seed: seed)))
             }
         case "animate":
@@ -121,9 +119,8 @@ extension GANTrainer {
         case "interpolate":
             return method(name) { args, interp throws(CellError) in
                 try args.accept(keywords: ["seed1", "seed2", "steps"], maxPositional: 3)
-                let a = UInt64(max(try args.int(0, "seed1", default: 1), 0)), b = UInt64(max(try args.int(1, "seed2", default: 2), 0))
-                let n = try args.int(2, "steps", default: 8)
-                guard n >= 2 && n <= 16 else { throw CellError(.value, "steps must be in 2…16", at: args.range) }
+                let a = try args.seed(0, "seed1", default: 1), b = try args.seed(1, "seed2", default: 2)
+                let n = try args.count(2, "steps", default: 8, from: 2, max: 16)
                 var ga = SeededGenerator(seed: a), gb = SeededGenerator(seed: b)
                 let z1 = Tensor.randn([1, self.pair.latent], using: &ga), z2 = Tensor.randn([1, self.pair.latent], using: &gb)
                 let zs = Tensor.concat((0..<n).map { i in let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t })
@@ -175,13 +172,23 @@ extension GANTrainer {
 
     func train(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> Value {
         try args.accept(keywords: ["steps", "epochs", "every"], maxPositional: 1)
-        var total = try args.int(0, "steps", default: 0)
-        if args.value(nil, "epochs") != nil {
-            let epochs = try args.number(nil, "epochs")
-            total = Int((epochs * Double(dataset.train.count) / Double(batchSize)).rounded())
+        let maximumSteps = 1_000_000
+        var total: Int
+        if let (v, r) = args.value(nil, "epochs") {
+            guard args.value(0, "steps") == nil else { throw CellError(.type, "give steps=N or epochs=E, not both", at: args.range) }
+            guard let epochs = WholeNumber.number(v), epochs.isFinite, epochs > 0 else {
+                throw CellError(.value, "epochs must be a number > 0, got \(v.asNumber.map(formatLiteral) ?? v.typeName)", at: r)
+            }
+            let stepsPerEpoch = Double(dataset.train.count) / Double(batchSize)
+            guard epochs * stepsPerEpoch <= Double(maximumSteps) else {
+                throw CellError(.value, "epochs=\(formatLiteral(epochs)) would be more than the \(maximumSteps) steps one train() may run", at: r)
+            }
+            total = max(Int((epochs * stepsPerEpoch).rounded()), 1)
+        } else {
+            guard args.value(0, "steps") != nil else { throw CellError(.type, "give steps=N (1…1,000,000) or epochs=E", at: args.range) }
+            total = try args.count(0, "steps", from: 1, max: maximumSteps)
         }
-        guard total >= 1 && total <= 1_000_000 else { throw CellError(.value, "give steps=N (1…1,000,000) or epochs=E", at: args.range) }
-        let every = try args.int(nil, "every", default: max(total / 10, 1))
+        let every = try args.count(nil, "every", default: max(total / 10, 1), from: 1, max: maximumSteps)
         let progress = ProgressLine(total: total)
         var throttle = ProgressThrottle(isTerminal: interp.live != nil)
         let start = DispatchTime.now().uptimeNanoseconds

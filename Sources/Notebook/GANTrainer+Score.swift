@@ -12,7 +12,8 @@ extension GANTrainer {
 
     /// The classifier to judge with, and how to name it in prose: the one given, or lesson 3's from
     /// its file, or one trained now.
-    func judge(_ given: Module?, _ interp: Interpreter) -> (net: Module, name: String) {
+    /// Throws at Ctrl-C while it trains a classifier (which then is neither kept nor saved).
+    func judge(_ given: Module?, _ interp: Interpreter) throws(CellError) -> (net: Module, name: String) {
         if let given { return (given, "the classifier you gave") }
         var g = SeededGenerator(seed: 3)
         let net = mnistClassifier(using: &g)
@@ -35,6 +36,7 @@ extension GANTrainer {
         let optimizer = Adam(net.namedParameters(), learningRate: 1e-3)
         var sampler = BatchSampler(count: dataset.train.count, batchSize: 64, seed: 4)
         for _ in 0..<steps {
+            try interp.checkInterrupt(at: nil)
             let batch = sampler.next()
             optimizer.zeroGrad()
             Loss.crossEntropy(net(Variable(dataset.train.imageBatch(batch, range: 0...1))), dataset.train.labelBatch(batch)).backward()
@@ -85,12 +87,12 @@ extension GANTrainer {
             try Layers.check(m, [2, 1, 28, 28], at: r)
             given = m
         }
-        let n = try args.int(1, "n", default: 1000)
-        guard n >= 100 && n <= 10_000 else { throw CellError(.value, "n must be in 100…10,000", at: args.range) }
-        let (net, judgeName) = judge(given, interp)
+        let n = try args.count(1, "n", default: 1000, from: 100, max: 10_000)
+        let (net, judgeName) = try judge(given, interp)
         var g = SeededGenerator(seed: 12345)
         let fakes = (generate(Tensor.randn([n, pair.latent], using: &g)) + 1) * 0.5
         let (p, fakeLogits) = GANTrainer.classify(net, fakes)
+        try interp.checkInterrupt(at: args.range)
         let realCount = min(n, dataset.test.count)
         let real = dataset.test.imageBatch(Array(0..<realCount), range: 0...1)
         let (pReal, realLogits) = GANTrainer.classify(net, real)

@@ -96,7 +96,9 @@ public final class GANTrainer: NotebookObject {
         let start = DispatchTime.now().uptimeNanoseconds
         var fake = pair.G(Variable(latentBatch()))
         var d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
-        for _ in 1..<max(dSteps, 1) {
+        // Ctrl-C ends the extra D updates early: the step then finishes with G's update, whole, and
+        // the caller (which polls the flag between steps) stops there.
+        for _ in 1..<max(dSteps, 1) where !isInterruptRequested {
             fake = pair.G(Variable(latentBatch()))
             d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
         }

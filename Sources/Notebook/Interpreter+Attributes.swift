@@ -137,29 +137,27 @@ extension Interpreter {
         case "squeeze":
             return method(name, help!) { args, _ throws(CellError) in
                 try args.accept(keywords: ["dim"], maxPositional: 1)
+                guard t.value.rank > 0 else { return .tensor(t) }
                 return .tensor(t.squeezed(axis: try Builtins.axisArgument(args, 0, rank: t.value.rank)))
             }
         case "unsqueeze":
             return method(name, help!) { args, _ throws(CellError) in
                 try args.accept(keywords: ["dim"], maxPositional: 1)
-                let d = try args.int(0, "dim")
-                guard d >= -(t.value.rank + 1) && d <= t.value.rank else {
-                    throw CellError(.value, "dim \(d) is out of range for unsqueeze of a tensor with \(t.value.rank) axes", at: args.range)
-                }
+                let d = try args.int(0, "dim", in: -(t.value.rank + 1)...t.value.rank)
                 return .tensor(t.unsqueezed(axis: d))
             }
         case "transpose":
             return method(name, help!) { args, _ throws(CellError) in
                 try args.accept(keywords: [], maxPositional: 2)
                 let r = t.value.rank
-                let a = try args.int(0, "dim0", default: r >= 2 ? r - 2 : 0), b = try args.int(1, "dim1", default: r >= 2 ? r - 1 : 0)
-                guard (-r..<r).contains(a), (-r..<r).contains(b) else { throw CellError(.value, "transpose dims must be in \(-r)…\(r - 1)", at: args.range) }
+                guard r >= 1 else { throw CellError(.value, "a 0-d tensor has no axes to transpose", at: args.range) }
+                let a = try args.int(0, "dim0", default: r >= 2 ? r - 2 : 0, in: -r...(r - 1)), b = try args.int(1, "dim1", default: r >= 2 ? r - 1 : 0, in: -r...(r - 1))
                 return .tensor(t.transposed(a, b))
             }
         case "permute":
             return method(name, help!) { args, _ throws(CellError) in
                 try args.accept(keywords: [], maxPositional: 8)
-                let dims = try Interpreter.signedShape(args).map { $0 < 0 ? $0 + t.value.rank : $0 }
+                let dims = try Interpreter.signedShape(args, "dim", in: -max(t.value.rank, 1)...max(t.value.rank - 1, 0)).map { $0 < 0 ? $0 + t.value.rank : $0 }
                 guard dims.count == t.value.rank, Set(dims) == Set(0..<t.value.rank) else {
                     throw CellError(.value, "permute needs each of 0…\(t.value.rank - 1) once, got \(dims)", at: args.range)
                 }
@@ -210,15 +208,12 @@ extension Interpreter {
     }
 
     /// Sizes like `reshape(2, -1)` or `reshape([2, -1])`, negatives allowed.
-    static func signedShape(_ args: Arguments) throws(CellError) -> [Int] {
+    static func signedShape(_ args: Arguments, _ what: String = "a size", in bounds: ClosedRange<Int> = -1...Interpreter.maximumElements) throws(CellError) -> [Int] {
         var values = args.positional.map(\.value)
         if let k = args.keywords["shape"] { values = [k.value] }
         if values.count == 1, case .list(let items) = values[0] { values = items }
         var out: [Int] = []
-        for v in values {
-            guard let x = v.asNumber, x == x.rounded(), abs(x) < 1e9 else { throw CellError(.type, "sizes must be whole numbers", at: args.range) }
-            out.append(Int(x))
-        }
+        for v in values { out.append(try WholeNumber.convert(v, what, in: bounds, at: args.range)) }
         return out
     }
 

@@ -25,7 +25,9 @@ extension Interpreter {
             if let x = a.asNumber, let y = b.asNumber { return try numbers(op, x, y, range: range, rightRange: rightRange) }
         case (.string(let x), .string(let y)):
             switch op {
-            case "+": return .string(x + y)
+            case "+":
+                try Interpreter.checkBudget(count: x.utf8.count + y.utf8.count, of: "a string", at: range)
+                return .string(x + y)
             case "==": return .bool(x == y)
             case "!=": return .bool(x != y)
             case "<": return .bool(x < y)
@@ -33,9 +35,14 @@ extension Interpreter {
             default: break
             }
         case (.list(let x), .list(let y)) where op == "+":
+            try Interpreter.checkBudget(count: x.count + y.count, of: "a list", at: range)
             return .list(x + y)
-        case (.list(let x), .number(let n)) where op == "*" && n == n.rounded() && n >= 0 && n < 1e6:
-            return .list(Array(repeating: x, count: Int(n)).flatMap { $0 })
+        case (.list(let x), .number(let n)) where op == "*":
+            // Python's repetition; its length meets the same budget as a tensor's elements.
+            let times = try WholeNumber.convert(n, "a list's repeat count", in: 0...Interpreter.maximumElements, at: rightRange)
+            let (total, overflow) = x.count.multipliedReportingOverflow(by: times)
+            try Interpreter.checkBudget(count: overflow ? Int.max : total, of: "a list", at: range)
+            return .list(Array(repeating: x, count: times).flatMap { $0 })
         case (.none, .none) where op == "==" || op == "!=":
             return .bool(op == "==")
         default:
@@ -97,7 +104,10 @@ extension Interpreter {
             guard x.value.rank >= 1, y.value.rank >= 1 else {
                 throw CellError(.shape, "can't matmul \(describe(x.shape)) @ \(describe(y.shape)): both need at least one axis", at: range)
             }
-            return .tensor(Autograd.matmul(x, y))
+            // A large product stops between blocks at Ctrl-C; its unfinished result is thrown away here.
+            let product = Interruption.abandonable { Autograd.matmul(x, y) }
+            try checkInterrupt(at: range)
+            return .tensor(product)
         }
         let shape = try shapeChecked(range) { () throws(ShapeError) in try Tensor.broadcastShape(x.shape, y.shape) }
         try Interpreter.checkBudget(shape, at: range)
@@ -132,7 +142,7 @@ extension Interpreter {
         case .list(let items):
             guard subscripts.count == 1 else { throw CellError(.type, "a list takes one index", at: range) }
             switch subscripts[0] {
-            case .at(let e): return items[try listIndex(try evaluate(e).scalarNumber, count: items.count, at: e.range)]
+            case .at(let e): return items[try WholeNumber.index(try evaluate(e), count: items.count, container: "list", at: e.range)]
             case .slice(let a, let b, let c):
                 let s = TensorIndex.slice(start: try optionalInt(a), end: try optionalInt(b), step: try optionalInt(c) ?? 1)
                 let positions = try shapeChecked(range) { () throws(ShapeError) in try s.positions(size: items.count, axis: 0) }
@@ -146,7 +156,7 @@ extension Interpreter {
             return .string(picked.map { if case .string(let c) = $0 { return c }; return "" }.joined())
         case .module(let m as Sequential):
             guard subscripts.count == 1, case .at(let e) = subscripts[0] else { throw CellError(.type, "a Sequential takes one index", at: range) }
-            return .module(m.layers[try listIndex(try evaluate(e), count: m.layers.count, at: e.range)])
+            return .module(m.layers[try WholeNumber.index(try evaluate(e), count: m.layers.count, container: "Sequential", at: e.range)])
         default:
             throw CellError(.type, "a \(base.typeName) can't be indexed", at: range)
         }
@@ -155,10 +165,9 @@ extension Interpreter {
     func optionalInt(_ e: Expr?) throws(CellError) -> Int? {
         guard let e else { return nil }
         let v = try evaluate(e)
-        guard case .number(let x) = v, x == x.rounded(), abs(x) < 1e12 else {
-            throw CellError(.type, "slice bounds must be whole numbers, got \(v.typeName)", at: e.range)
-        }
-        return Int(x)
+        if case .none = v { return nil }
+        // Bounds beyond the container are clamped by the engine, as Python does; beyond ±2⁵³ is a typo.
+        return try WholeNumber.convert(v, "a slice bound", in: WholeNumber.widest, at: e.range)
     }
 
     /// Subscripts as engine indices; the engine's `resolve` then checks them against the shape.
@@ -167,11 +176,11 @@ extension Interpreter {
         for s in subscripts {
             switch s {
             case .at(let e):
-                let v = try evaluate(e).scalarNumber
-                guard case .number(let x) = v, x == x.rounded(), abs(x) < 1e12 else {
+                let v = try evaluate(e)
+                guard WholeNumber.number(v) != nil else {
                     throw CellError(.type, "tensor indices must be whole numbers or slices, got \(v.typeName)", at: e.range)
                 }
-                out.append(.at(Int(x)))
+                out.append(.at(try WholeNumber.convert(v, "a tensor index", in: WholeNumber.widest, at: e.range)))
             case .slice(let a, let b, let c):
                 let step = try optionalInt(c) ?? 1
                 guard step != 0 else { throw CellError(.value, "slice step cannot be zero", at: c?.range) }

@@ -7,9 +7,6 @@ import Synchronization
 import TensorCore
 import TextPlot
 
-/// Set by the REPL's Ctrl-C handler; long work polls it and stops at a clean point.
-public let interruptRequested = Atomic<Bool>(false)
-
 /// Evaluates parsed cells against the engine. Owns the variables, the seeded random generator and
 /// the outputs of the cell being run. Every mistake becomes a `CellError` with a source range.
 public final class Interpreter {
@@ -25,6 +22,8 @@ public final class Interpreter {
     public var live: ((LiveOutput) -> Void)?
     /// Quick mode (`ganbook run --quick`, CI): lessons cut long training through `quick(a, b)`.
     public var quickMode = false
+    /// How deep `evaluate` is in the tree of the expression it evaluates.
+    var evaluationDepth = 0
     /// Loaded datasets, so `mnist()` reads its files once.
     var datasetCache: [DatasetName: DatasetValue] = [:]
 
@@ -74,11 +73,12 @@ public final class Interpreter {
             return nil
         case .forLoop(let name, let iterableExpr, let body, let range):
             let items = try iterate(try evaluate(iterableExpr), at: iterableExpr.range)
-            for (count, item) in items.enumerated() {
-                if count >= Interpreter.maximumLoopIterations {
-                    throw CellError(.limit, "a loop may run at most \(Interpreter.maximumLoopIterations) times", at: range)
-                }
-                variables[name] = item
+            guard items.count <= Interpreter.maximumLoopIterations else {
+                throw CellError(.limit, "this loop would run \(items.count) times; a loop may run at most \(Interpreter.maximumLoopIterations) times", at: iterableExpr.range)
+            }
+            for i in 0..<items.count {
+                try checkInterrupt(at: range)
+                variables[name] = items.item(i)
                 for s in body { _ = try execute(s) }
             }
             return nil
@@ -94,14 +94,17 @@ public final class Interpreter {
         }
     }
 
-    /// The items a `for` loop visits: a list, a range, the first axis of a tensor.
-    func iterate(_ v: Value, at range: SourceRange) throws(CellError) -> [Value] {
+    /// The items a `for` loop visits — a list, a range, the characters of a string, the first axis of a
+    /// tensor — made one at a time: `for r in zeros(50000000)` must not build 50 million rows first.
+    func iterate(_ v: Value, at range: SourceRange) throws(CellError) -> (count: Int, item: (Int) -> Value) {
         switch v {
-        case .list(let items): return items
-        case .string(let s): return s.map { .string(String($0)) }
+        case .list(let items): return (items.count, { items[$0] })
+        case .string(let s):
+            let characters = Array(s)
+            return (characters.count, { .string(String(characters[$0])) })
         case .tensor(let t):
             guard t.value.rank > 0 else { throw CellError(.type, "can't loop over a 0-d tensor", at: range) }
-            return (0..<t.shape[0]).map { .tensor(t[[TensorIndex.at($0)]]) }
+            return (t.shape[0], { .tensor(t[[TensorIndex.at($0)]]) })
         default: throw CellError(.type, "can't loop over a \(v.typeName)", at: range)
         }
     }
@@ -135,7 +138,7 @@ public final class Interpreter {
                 guard subscripts.count == 1, case .at(let indexExpr) = subscripts[0] else {
                     throw CellError(.type, "a list takes one index", at: range)
                 }
-                let i = try listIndex(try evaluate(indexExpr), count: items.count, at: indexExpr.range)
+                let i = try WholeNumber.index(try evaluate(indexExpr), count: items.count, container: "list", at: indexExpr.range)
                 items[i] = value
                 try assign(base, .list(items))
             default:
@@ -151,6 +154,12 @@ public final class Interpreter {
     // MARK: Expressions
 
     public func evaluate(_ e: Expr) throws(CellError) -> Value {
+        // The parser bounds every tree; this second guard holds for trees made any other way.
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        guard evaluationDepth <= Parser.maximumDepth + 8 else {
+            throw CellError(.limit, "this is nested too deeply to evaluate (more than \(Parser.maximumDepth) levels)", at: e.range)
+        }
         switch e {
         case .number(let v, _): return .number(v)
         case .string(let s, _): return .string(s)
@@ -205,7 +214,10 @@ public final class Interpreter {
         case .module(let m):
             try args.accept(keywords: [], maxPositional: 1)
             let x = try args.tensor(0, "input")
-            return .tensor(try Layers.forward(m, x, at: args.range))
+            // A large forward pass stops between blocks at Ctrl-C; its unfinished result is thrown away here.
+            let y = try Interruption.abandonable { () throws(CellError) in try Layers.forward(m, x, at: args.range) }
+            try checkInterrupt(at: args.range)
+            return .tensor(y)
         default:
             throw CellError(.type, "a \(f.typeName) can't be called", at: range)
         }
@@ -267,10 +279,10 @@ public final class Interpreter {
         }
     }
 
-    func listIndex(_ v: Value, count: Int, at range: SourceRange) throws(CellError) -> Int {
-        guard case .number(let x) = v, x == x.rounded() else { throw CellError(.type, "list indices must be whole numbers, got \(v.typeName)", at: range) }
-        let i = Int(x) < 0 ? Int(x) + count : Int(x)
-        guard i >= 0 && i < count else { throw CellError(.value, "index \(Int(x)) is out of range for a list of \(count)", at: range) }
-        return i
+    /// Refuses lists and strings longer than the budget a tensor has, before they are made.
+    public static func checkBudget(count: Int, of what: String, at range: SourceRange) throws(CellError) {
+        guard count <= maximumElements else {
+            throw CellError(.limit, "\(what) of \(count == Int.max ? "more than 2⁶³" : String(count)) items is beyond the notebook's budget of \(maximumElements)", at: range)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import CellLanguage
 import Datasets
 import Foundation
+import TensorCore
 
 /// What running one cell produced: its outputs in order, the echoed value, or the error with its
 /// rendering under the source (caret included).
@@ -22,6 +23,8 @@ public final class Session {
 
     /// Parses and runs a cell. Never throws and never traps on any input: every problem is a result.
     public func run(_ source: String) -> CellResult {
+        // A Ctrl-C that this cell did not act on (it came as the cell ended) must not cancel the next one.
+        defer { interruptRequested.store(false, ordering: .relaxed) }
         do {
             let statements = try Parser.parse(source)
             let value = try interpreter.run(statements)

@@ -1,6 +1,7 @@
 @preconcurrency import CReadline
 import Foundation
 import Notebook
+import TensorCore
 
 /// GNU readline at a terminal: line editing, persistent history, tab completion, and Ctrl-C that
 /// clears the half-typed line. The only file that imports CReadline.

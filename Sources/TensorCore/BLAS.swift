@@ -29,17 +29,36 @@ public enum BLAS {
         if n >= m {
             // Columns n0..<n1 of C need columns n0..<n1 of op(B): offset n0 in B, or row n0 of a transposed B.
             parallelChunks(n, work: m * n * k / 64) { cols in
-                sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: cols.count, k: k, a: pa, lda: lda,
-                      b: pb + (transposeB ? cols.lowerBound * ldb : cols.lowerBound), ldb: ldb,
-                      c: pc + cols.lowerBound, ldc: ldc)
+                forEachInterruptibleBlock(of: cols, multiplyAddsPerItem: m * k) { block in
+                    sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: block.count, k: k, a: pa, lda: lda,
+                          b: pb + (transposeB ? block.lowerBound * ldb : block.lowerBound), ldb: ldb,
+                          c: pc + block.lowerBound, ldc: ldc)
+                }
             }
         } else {
             // Rows m0..<m1 of C need rows m0..<m1 of op(A): row m0 of A, or column m0 of a transposed A.
             parallelChunks(m, work: m * n * k / 64) { rows in
-                sgemm(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k,
-                      a: pa + (transposeA ? rows.lowerBound : rows.lowerBound * lda), lda: lda,
-                      b: pb, ldb: ldb, c: pc + rows.lowerBound * ldc, ldc: ldc)
+                forEachInterruptibleBlock(of: rows, multiplyAddsPerItem: n * k) { block in
+                    sgemm(transposeA: transposeA, transposeB: transposeB, m: block.count, n: n, k: k,
+                          a: pa + (transposeA ? block.lowerBound : block.lowerBound * lda), lda: lda,
+                          b: pb, ldb: ldb, c: pc + block.lowerBound * ldc, ldc: ldc)
+                }
             }
+        }
+    }
+
+    /// Multiply-adds in one block of a large product: about 20–40 ms on one core here, so Ctrl-C is
+    /// heard well within a second. Products below it (every product of a training step) run as one block.
+    public static let interruptibleBlockWork = 1 << 30
+
+    /// `range` cut into blocks of about `interruptibleBlockWork` multiply-adds; the blocks after a
+    /// Ctrl-C in `Interruption.abandonable` work are skipped, leaving their part of C unwritten.
+    static func forEachInterruptibleBlock(of range: Range<Int>, multiplyAddsPerItem: Int, _ body: (Range<Int>) -> Void) {
+        let perBlock = Swift.max(1, interruptibleBlockWork / Swift.max(multiplyAddsPerItem, 1))
+        guard range.count > perBlock else { body(range); return }
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: perBlock) {
+            if Interruption.shouldStop { return }
+            body(start..<Swift.min(start + perBlock, range.upperBound))
         }
     }
 

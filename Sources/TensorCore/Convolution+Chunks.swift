@@ -45,7 +45,8 @@ struct Chunks {
             defer { columns.deallocate(); product.deallocate(); scratch.deallocate() }
             for part in partRange {
                 let first = part * count / parts
-                for k in first..<((part + 1) * count / parts) {
+                // Ctrl-C in abandonable work skips the remaining chunks; the caller discards the result.
+                for k in first..<((part + 1) * count / parts) where !Interruption.shouldStop {
                     body(images(k), Work(columns: columns, product: product, scratch: scratch, part: part, first: k == first))
                 }
             }

@@ -30,7 +30,7 @@ extension Tensor {
             return build(shape: [batch * m * n]) { out in
                 a2.scalars.withUnsafeBufferPointer { x in
                     b2.scalars.withUnsafeBufferPointer { y in
-                        for i in 0..<batch {
+                        for i in 0..<batch where !Interruption.shouldStop {   // the caller discards a cut-short product
                             BLAS.parallelSgemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
                                        a: x.baseAddress! + i * strideA, lda: k, b: y.baseAddress! + i * strideB, ldb: n,
                                        c: out.baseAddress! + i * m * n, ldc: n)
