@@ -190,6 +190,7 @@ extension Builtins {
             var parts: [Variable] = []
             for item in items { parts.append(try Interpreter.asTensor(item, at: r, what: "each item")) }
             let rank = parts[0].value.rank + (newAxis ? 1 : 0)
+            guard rank > 0 else { throw CellError(.shape, "cat joins tensors along an axis, and a 0-d tensor has none; use stack to make a vector of them", at: r) }
             let axis = try axisArgument(args, 1, rank: rank) ?? 0
             for p in parts {
                 let ok = newAxis ? p.shape == parts[0].shape

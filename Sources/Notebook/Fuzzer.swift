@@ -24,7 +24,7 @@ public struct CellFuzzer {
         "x", "y", "z", "w", "net", "opt", "conv", "l", "a", "tensor", "zeros", "ones", "randn", "rand", "arange", "linspace", "eye",
         "sum", "mean", "max", "softmax", "backward", "grad", "shape", "reshape", "T", "item", "Linear", "Conv2d", "Sequential", "SGD",
         "show", "plot", "hist", "help", "vars", "range", "print", "len", "for", "in", "not", "and", "or", "True", "None",
-        "0", "1", "2", "3", "-1", "0.5", "1e-3", "28", "'s'", "\"t\"",
+        "0", "1", "2", "3", "-1", "0.5", "1e-3", "28", "'s'", "\"t\"", "1e300", "1e400", "2**63", "-0.0", "1e-320",
         "+", "-", "*", "/", "//", "%", "**", "@", "==", "<", ">=", "=", "+=", "*=", "(", ")", "[", "]", ",", ":", ".", ";", "?", "#", "\n",
     ]
 
@@ -32,12 +32,34 @@ public struct CellFuzzer {
 
     public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    /// A line: random words, or a valid cell with a few characters inserted, deleted or swapped.
-    public mutating func nextLine() -> String {
-        if generator.next() % 2 == 0 {
-            let n = 1 + Int(generator.next() % 12)
-            return (0..<n).map { _ in CellFuzzer.vocabulary[Int(generator.next() % UInt64(CellFuzzer.vocabulary.count))] }.joined(separator: generator.next() % 3 == 0 ? "" : " ")
+    /// A line: random words; a valid cell with a few characters inserted, deleted or swapped, or with
+    /// a number replaced by an edge number; a builtin or a member of a live value called with odd
+    /// arguments; or a random expression tree. `session` supplies the live values.
+    public mutating func nextLine(session: Session? = nil) -> String {
+        switch generator.next() % 10 {
+        case 0...2: return randomWords()
+        case 3...4: return mutatedSeed()
+        case 5: return withEdgeNumber(CellFuzzer.seeds[Int(generator.next() % UInt64(CellFuzzer.seeds.count))])
+        case 6...7: return builtinCall()
+        case 8: if let session, let line = memberCall(session: session) { return line }; return builtinCall()
+        default: return expression(depth: 4)
         }
+    }
+
+    /// A valid cell with its first number (or a random spot) replaced by an edge number.
+    mutating func withEdgeNumber(_ cell: String) -> String {
+        let digits = cell.indices.filter { cell[$0].isNumber }
+        guard !digits.isEmpty else { return cell + " + " + pick(CellFuzzer.edgeNumbers) }
+        let at = digits[Int(generator.next() % UInt64(digits.count))]
+        return String(cell[..<at]) + pick(CellFuzzer.edgeNumbers) + String(cell[cell.index(after: at)...])
+    }
+
+    mutating func randomWords() -> String {
+        let n = 1 + Int(generator.next() % 12)
+        return (0..<n).map { _ in CellFuzzer.vocabulary[Int(generator.next() % UInt64(CellFuzzer.vocabulary.count))] }.joined(separator: generator.next() % 3 == 0 ? "" : " ")
+    }
+
+    mutating func mutatedSeed() -> String {
         var chars = Array(CellFuzzer.seeds[Int(generator.next() % UInt64(CellFuzzer.seeds.count))])
         let alphabet = Array("()[],:.;=+-*/@%<>!?#'\"_ 0123456789xyzTabc\n")
         for _ in 0..<(1 + Int(generator.next() % 4)) where !chars.isEmpty {
@@ -53,10 +75,13 @@ public struct CellFuzzer {
 
     /// Runs `count` lines through one session (state carries over, as at a real prompt).
     /// Returns how many ran cleanly and how many gave an error message; a crash would end the process.
-    public mutating func run(count: Int, session: Session) -> (ok: Int, errors: Int) {
+    /// `before` sees each line before it runs (`ganbook fuzz --log` keeps them, so a crash names its line).
+    public mutating func run(count: Int, session: Session, before: ((String) -> Void)? = nil) -> (ok: Int, errors: Int) {
         var ok = 0, errors = 0
         for _ in 0..<count {
-            if session.run(nextLine()).succeeded { ok += 1 } else { errors += 1 }
+            let line = nextLine(session: session)
+            before?(line)
+            if session.run(line).succeeded { ok += 1 } else { errors += 1 }
         }
         return (ok, errors)
     }

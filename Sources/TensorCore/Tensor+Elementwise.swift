@@ -107,7 +107,7 @@ extension Tensor {
                     var index = [Int](repeating: 0, count: rank)
                     var ia = 0
                     let inner = shape[rank - 1], stepA = sa[rank - 1], stepB = sb[rank - 1]
-                    if inner == 0 { return }
+                    if out.isEmpty { return }   // any zero size: [0, 53] + [53] has no rows to walk
                     while true {
                         for j in 0..<inner { out[o + j] = f(x[ia + j * stepA], y[ib + j * stepB]) }
                         o += inner

@@ -23,7 +23,9 @@ public struct Scale: Sendable {
     public func fraction(_ value: Double) -> Double? {
         guard value.isFinite, !logarithmic || value > 0 else { return nil }
         let v = logarithmic ? log10(value) : value
-        return (v - low) / (high - low)
+        // A range wider than a Double (−1e308…1e308) or of one value has no finite position: nil, not a trap later.
+        let f = high > low ? (v - low) / (high - low) : 0.5
+        return f.isFinite ? f : nil
     }
 
     /// The data value at fraction `f` of the range.
@@ -57,6 +59,8 @@ public func formatFixed(_ v: Double, decimals: Int) -> String {
     var m = 1.0
     for _ in 0..<decimals { m *= 10 }
     let scaled = (abs(v) * m).rounded()
+    // Beyond 2⁵³ a Double has no exact digits to print this way (and `Int` would trap at 2⁶³).
+    guard scaled < 9e15 else { return formatScientific(v) }
     let whole = Int(scaled / m), fraction = Int(scaled.truncatingRemainder(dividingBy: m))
     let sign = v < 0 && scaled != 0 ? "-" : ""
     guard decimals > 0 else { return sign + String(whole) }
