@@ -52,6 +52,9 @@ extension GANTrainer {
                 let explain = try args.bool(0, "explain", default: false)
                 let r = self.step()
                 interp.emit(explain ? self.explain(r) : [self.line(r)])
+                if self.dSteps > 1, isInterruptRequested {
+                    interp.emit(["stopped by Ctrl-C: this step made fewer than its \(self.dSteps) D updates, then G's update as usual"])
+                }
                 return .none
             }
         case "step_d":

@@ -63,6 +63,8 @@ public struct LessonRun {
     public private(set) var failedChecks: [FailedCheck] = []
     /// How far the run got: false when a cell failed and the rest of the lesson did not run.
     public private(set) var ranToTheEnd = true
+    /// The step at which `stop` ended the run (Ctrl-C in `ganbook run`), if it did.
+    public private(set) var stoppedAtStep: Int?
 
     public struct FailedCheck: Equatable, Sendable {
         public let step: Int
@@ -71,7 +73,8 @@ public struct LessonRun {
     }
     public var passed: Bool { failures.isEmpty }
 
-    public init(_ lesson: Lesson, session: Session) {
+    /// - Parameter stop: asked before each cell; true ends the run there (`ganbook run` at Ctrl-C).
+    public init(_ lesson: Lesson, session: Session, stop: () -> Bool = { false }) {
         lines.append("# " + lesson.title)
         lines += session.interpolate(lines: lesson.introduction)
         for (n, step) in lesson.steps.enumerated() {
@@ -84,9 +87,16 @@ public struct LessonRun {
             }
             if let p = step.predict { lines.append("predict: " + p.question) }
             for (i, cell) in step.cells.enumerated() {
+                if stop() {
+                    stoppedAtStep = n + 1
+                    failures.append("step \(n + 1) '\(step.title)': stopped by Ctrl-C")
+                    ranToTheEnd = false
+                    return
+                }
                 lines.append(">>> " + cell)
                 let result = session.run(cell)
                 lines += result.lines
+                if result.error?.kind == .interrupted { stoppedAtStep = n + 1 }
                 if let error = result.error {
                     failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': \(error.kind.rawValue): \(error.message)")
                     ranToTheEnd = false

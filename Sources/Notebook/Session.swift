@@ -43,8 +43,14 @@ public final class Session {
         }
     }
 
-    /// Evaluates one expression (lesson checks and `{value}` in prose); nil with the error when it fails.
+    /// Evaluates one expression of a lesson file (`{value}` in prose, a condition, a check, a predict
+    /// answer); the error when it fails. Such expressions may only read (`ReadOnlyExpression`): a
+    /// lesson must not write files or change the session when a step is shown.
     public func evaluate(_ expression: String) -> Result<Value, CellError> {
-        do { return .success(try interpreter.evaluate(try Parser.parseExpression(expression))) } catch { return .failure(error) }
+        do {
+            let e = try Parser.parseExpression(expression)
+            try ReadOnlyExpression.check(e)
+            return .success(try interpreter.evaluate(e))
+        } catch { return .failure(error) }
     }
 }

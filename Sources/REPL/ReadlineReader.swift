@@ -95,7 +95,10 @@ private func clearLineOnInterrupt() -> Int32 {
 /// Installs the SIGINT handler: it only sets the flag; long work polls it and stops at a clean point.
 /// SIGINT is also unblocked: a process started by another program can inherit it blocked.
 public func installInterruptHandler() {
-    signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    signal(SIGINT) { _ in
+        interruptRequested.store(true, ordering: .relaxed)
+        interruptsReceived.add(1, ordering: .relaxed)
+    }
     var set = sigset_t()
     sigemptyset(&set)
     sigaddset(&set, SIGINT)

@@ -10,6 +10,11 @@ import Synchronization
 /// unfinished result away. Only the runtime clears it (`exchange(false)`).
 public let interruptRequested = Atomic<Bool>(false)
 
+/// How many times Ctrl-C has been pressed since the process started; never reset. A cell stops at the
+/// first one and the session goes on, but `ganbook run`, which runs cells one after another, uses
+/// this to end the whole run at the first Ctrl-C rather than going on with the next cell.
+public let interruptsReceived = Atomic<Int>(0)
+
 /// Whether Ctrl-C has been pressed and not yet handled.
 @inlinable
 public var isInterruptRequested: Bool { interruptRequested.load(ordering: .relaxed) }

@@ -45,8 +45,9 @@ struct RunCommand: ParsableCommand {
             try sweep(try parseLesson(text), seeds: list)
         } else if file.hasSuffix(".md") {
             let lesson = try parseLesson(text)
-            let run = LessonRun(lesson, session: makeSession(seed: root.seed))
+            let run = LessonRun(lesson, session: makeSession(seed: root.seed), stop: RunCommand.ctrlCPressed)
             for line in run.lines { print(line) }
+            if let step = run.stoppedAtStep { stopped("at step \(step) of \(lesson.steps.count)") }
             guard run.passed else {
                 for f in run.failures { FileHandle.standardError.write(Data("FAILED: \(f)\n".utf8)) }
                 throw ExitCode(1)
@@ -55,14 +56,25 @@ struct RunCommand: ParsableCommand {
         } else {
             let session = makeSession(seed: root.seed)
             var failed = false
-            for cell in text.components(separatedBy: "\n") where !cell.trimmingCharacters(in: .whitespaces).isEmpty && !cell.hasPrefix("#") {
+            for (n, cell) in text.components(separatedBy: "\n").enumerated() where !cell.trimmingCharacters(in: .whitespaces).isEmpty && !cell.hasPrefix("#") {
+                if RunCommand.ctrlCPressed() { stopped("before line \(n + 1)") }
                 print(">>> " + cell)
                 let result = session.run(cell)
                 for line in result.lines { print(line) }
+                if result.error?.kind == .interrupted { stopped("at line \(n + 1)") }
                 if !result.succeeded { failed = true; break }
             }
             if failed { throw ExitCode(1) }
         }
+    }
+
+    /// Whether Ctrl-C has been pressed during this run: one Ctrl-C ends all of it.
+    static func ctrlCPressed() -> Bool { interruptsReceived.load(ordering: .relaxed) > 0 }
+
+    /// Ends the run after a Ctrl-C with one clear line and the shell's status for SIGINT (130).
+    func stopped(_ where: String) -> Never {
+        FileHandle.standardOutput.write(Data("stopped by Ctrl-C \(`where`)\n".utf8))
+        Foundation.exit(130)
     }
 
     func fail(_ message: String) -> Never {
@@ -98,7 +110,8 @@ struct RunCommand: ParsableCommand {
         let claims = lesson.steps.enumerated().filter { $0.element.checkClaimsLearning }.map { "step \($0.offset + 1) '\($0.element.title)'" }
         for seed in seeds {
             let started = Date()
-            let run = LessonRun(lesson, session: makeSession(seed: seed))
+            let run = LessonRun(lesson, session: makeSession(seed: seed), stop: RunCommand.ctrlCPressed)
+            if run.stoppedAtStep != nil { say("seed \(seed): stopped by Ctrl-C"); stopped("after \(passed) of \(seeds.count) seeds passed") }
             let time = String(format: "%.1f s", Date().timeIntervalSince(started))
             if run.passed {
                 passed += 1
