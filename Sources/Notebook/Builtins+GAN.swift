@@ -44,6 +44,9 @@ extension Builtins {
             default: throw CellError(.value, "preset is \"strong_d\" or \"collapse\"", at: args.range)
             }
             guard lr > 0, lrD > 0, lr < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
+            guard batch <= data.train.count else {
+                throw CellError(.value, "batch is \(batch), but \(data.train.name) has only \(data.train.count) training images", at: args.range)
+            }
             let seed = UInt64(max(try args.int(nil, "seed", default: Int(interp.seed)), 0))
             return .object(GANTrainer(architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
                                       betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed))
