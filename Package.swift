@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["CellLanguage", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"]),
 
         // MARK: - Terminal and executable
-        .target(name: "REPL", dependencies: ["Notebook", "Datasets", "TextPlot", "CReadline"]),
+        .target(name: "REPL", dependencies: ["Notebook", "Datasets", "TextPlot", "TensorCore", "CReadline"]),
         .executableTarget(name: "ganbook", dependencies: [
             "REPL", "Notebook", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

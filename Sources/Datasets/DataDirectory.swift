@@ -33,9 +33,14 @@ public struct DataDirectory: Sendable {
     /// Where Debian's dataset-fashion-mnist package puts its files.
     public let debianFashion: String
 
-    public init(root: String, debianFashion: String = "/usr/share/datasets/fashion-mnist") {
+    /// The image size every lesson and the GAN need (nil: any size, for tests with tiny images).
+    public let requiredImageSize: (rows: Int, cols: Int)?
+
+    public init(root: String, debianFashion: String = "/usr/share/datasets/fashion-mnist",
+                requiredImageSize: (rows: Int, cols: Int)? = (28, 28)) {
         self.root = root
         self.debianFashion = debianFashion
+        self.requiredImageSize = requiredImageSize
     }
 
     public static let fileNames = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -68,7 +73,12 @@ public struct DataDirectory: Sendable {
         let folder = folder(for: name)
         let images = (folder as NSString).appendingPathComponent("\(split.filePrefix)-images-idx3-ubyte.gz")
         let labels = (folder as NSString).appendingPathComponent("\(split.filePrefix)-labels-idx1-ubyte.gz")
-        return try LabeledImages.load(name: "\(name.title) \(split.rawValue)", images: images, labels: labels)
+        let data = try LabeledImages.load(name: "\(name.title) \(split.rawValue)", images: images, labels: labels)
+        // Valid IDX of another size would pass here and crash the first GAN step: refuse it now.
+        if let (rows, cols) = requiredImageSize, data.rows != rows || data.cols != cols {
+            throw .inconsistent(path: images, reason: "its images are \(data.rows)×\(data.cols), the lessons need \(rows)×\(cols)")
+        }
+        return data
     }
 
     func hasAllFiles(_ folder: String) -> Bool {

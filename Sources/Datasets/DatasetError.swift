@@ -16,8 +16,11 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     /// The file's SHA-256 differs from the manifest written when it was fetched.
     case checksumMismatch(path: String, expected: String, found: String)
 
-    /// The command that repairs any of these.
-    public static let fix = "run `make data` (or `ganbook data fetch`) to fetch it again"
+    /// The command that repairs any of these. A file that is there but damaged needs `--force`:
+    /// without it the fetch script keeps a folder whose files are all present.
+    public static let fix = "run `make data FORCE=1` (or `ganbook data fetch --force`) to fetch it again"
+    /// The command that fetches a file that is not there.
+    public static let fetch = "run `make data` (or `ganbook data fetch`) to fetch it"
 
     public var path: String {
         switch self {
@@ -45,6 +48,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
         case .checksumMismatch(_, let expected, let found):
             what = "has changed since it was fetched (sha256 \(found.prefix(12))…, expected \(expected.prefix(12))…)"
         }
+        if case .missing = self { return "error: \(path) \(what) — \(Self.fetch)" }
         return "error: \(path) \(what) — \(Self.fix)"
     }
 }

@@ -21,6 +21,43 @@ public struct IDXArray: Equatable, Sendable {
     ///   - rank: the number of dimensions expected (1 for labels, 3 for images).
     ///   - path: used only to say where an error happened.
     public static func parse(_ bytes: [UInt8], rank: Int, path: String) throws(DatasetError) -> IDXArray {
+        let (dims, total) = try header(bytes, rank: rank, path: path)
+        let headerSize = 4 + 4 * rank
+        let payload = bytes.count - headerSize
+        guard payload == total else {
+            throw .wrongLength(path: path, expected: total, found: payload)
+        }
+        return IDXArray(dims: dims, bytes: Array(bytes[headerSize...]))
+    }
+
+    /// The most data bytes an IDX file here may declare: full MNIST's training images are 47 MB.
+    public static let maximumDataBytes = 1 << 27
+
+    /// Reads the IDX file at `path` (gzip or plain): its header first, then exactly the bytes the
+    /// header declares (at most `maximumDataBytes`), so neither a gzip bomb nor a lying header can
+    /// make it read more; a file that holds more than declared is refused too.
+    public static func read(_ path: String, rank: Int) throws(DatasetError) -> IDXArray {
+        let reader = try GzipReader(path)
+        let head = try reader.read(upTo: 4 + 4 * rank)
+        let (dims, total) = try header(head, rank: rank, path: path)
+        guard total <= maximumDataBytes else {
+            throw .badHeader(path: path, reason: "dimensions \(dims) declare \(total) bytes, more than the \(maximumDataBytes) a dataset file here may hold")
+        }
+        let data = try reader.read(upTo: total)
+        let extra = try reader.read(upTo: 1)
+        if data.count < total {
+            try reader.close()   // a stream cut short is "unexpected end of file"; a short but whole file is below
+            throw .wrongLength(path: path, expected: total, found: data.count)
+        }
+        guard extra.isEmpty else {
+            throw .inconsistent(path: path, reason: "it holds more data than its header declares (\(total) bytes)")
+        }
+        try reader.close()
+        return IDXArray(dims: dims, bytes: data)
+    }
+
+    /// The dimensions and data size declared by the header at the start of `bytes`.
+    static func header(_ bytes: [UInt8], rank: Int, path: String) throws(DatasetError) -> (dims: [Int], total: Int) {
         let expectedMagic = magic(rank: rank)
         guard bytes.count >= 4 else {
             throw .badHeader(path: path, reason: "only \(bytes.count) bytes")
@@ -48,11 +85,7 @@ public struct IDXArray: Equatable, Sendable {
             total = product
             dims.append(size)
         }
-        let payload = bytes.count - headerSize
-        guard payload == total else {
-            throw .wrongLength(path: path, expected: total, found: payload)
-        }
-        return IDXArray(dims: dims, bytes: Array(bytes[headerSize...]))
+        return (dims, total)
     }
 
     /// The file bytes of this array (uncompressed), the inverse of `parse`.

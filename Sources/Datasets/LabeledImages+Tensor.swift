@@ -55,6 +55,25 @@ public struct BatchSampler: Sendable, Codable {
         return Array(order[position..<(position + batchSize)])
     }
 
+    /// What is wrong with a sampler read back from a file, for a dataset of `datasetCount` examples and
+    /// batches of `batchSize` (nil: nothing). A decoded sampler is only data: its order must be a
+    /// permutation of the examples and its position inside it, or `next()` would read out of bounds.
+    public func problem(datasetCount: Int, batchSize expected: Int) -> String? {
+        if count != datasetCount { return "is for \(count) examples, the dataset has \(datasetCount)" }
+        if batchSize != expected { return "draws batches of \(batchSize), the checkpoint's batch is \(expected)" }
+        if batchSize < 1 || batchSize > count { return "has batch size \(batchSize) for \(count) examples" }
+        if order.count != count { return "has an order of \(order.count) indices for \(count) examples" }
+        if position < 0 || position > count { return "has position \(position), outside 0…\(count)" }
+        if epoch < 0 { return "has a negative epoch \(epoch)" }
+        if !generator.isUsable { return "has a random generator state of all zeros (it would only ever draw 0)" }
+        var seen = [Bool](repeating: false, count: count)
+        for i in order {
+            guard i >= 0, i < count, !seen[i] else { return "has an order that is not a permutation of 0…\(count - 1)" }
+            seen[i] = true
+        }
+        return nil
+    }
+
     private mutating func reshuffle() {
         order = Array(0..<count)
         // Fisher–Yates with our own generator, so the order is the same on every platform.

@@ -22,8 +22,8 @@ public struct LabeledImages: Sendable {
     /// Reads and cross-checks an images file and a labels file (gzip or plain IDX).
     public static func load(name: String, images imagesPath: String, labels labelsPath: String,
                             classes: Int = 10) throws(DatasetError) -> LabeledImages {
-        let images = try IDXArray.parse(readGzipFile(imagesPath), rank: 3, path: imagesPath)
-        let labels = try IDXArray.parse(readGzipFile(labelsPath), rank: 1, path: labelsPath)
+        let images = try IDXArray.read(imagesPath, rank: 3)
+        let labels = try IDXArray.read(labelsPath, rank: 1)
         guard images.dims[0] == labels.dims[0] else {
             throw .inconsistent(path: labelsPath,
                                 reason: "\(labels.dims[0]) labels for \(images.dims[0]) images in \(imagesPath)")

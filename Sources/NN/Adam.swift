@@ -115,7 +115,15 @@ public final class Adam: Optimizer {
             guard mi.shape == p.shape, vi.shape == p.shape else {
                 throw CheckpointError("optimizer state for \(name) has shape \(describe(mi.shape)), expected \(describe(p.shape))")
             }
-            (s[i], m[i], v[i]) = (Int(step.item), mi, vi)
+            // A step count is one whole number; a corrupt one must not trap in Int(_:) or overflow later.
+            guard step.scalars.count == 1, let count = step.scalars.first, count.isFinite, count >= 0, count <= 1e9,
+                  count == count.rounded() else {
+                throw CheckpointError("optimizer state \(name).step must be one whole number from 0 to 1e9, got \(step.scalars.prefix(3))")
+            }
+            guard !vi.scalars.contains(where: { $0 < 0 }) else {
+                throw CheckpointError("optimizer state \(name).exp_avg_sq must not be negative (it is a running mean of squares)")
+            }
+            (s[i], m[i], v[i]) = (Int(count), mi, vi)
         }
         (steps, firstMoments, secondMoments) = (s, m, v)
     }

@@ -73,22 +73,29 @@ public enum SafeTensors {
                 for (k, v) in meta { metadata[k] = v as? String ?? "\(v)" }
                 continue
             }
-            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2, shape.count == (info["shape"] as? [Any])?.count else {
-                throw CheckpointError("entry \(name) lacks dtype, shape or data_offsets")
-            }
+            guard let info = value as? [String: Any] else { throw CheckpointError("entry \(name) is not an object with dtype, shape and data_offsets") }
+            guard let dtype = info["dtype"] as? String else { throw CheckpointError("\(name) has no dtype string") }
             guard let size = dtypeSize[dtype] else { throw CheckpointError("\(name) has unsupported dtype \(dtype)") }
-            guard shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 }) else { throw CheckpointError("\(name) has a bad shape \(shape)") }
-            let (count, overflow) = shape.reduce((1, false)) { acc, s in
-                let (p, o) = acc.0.multipliedReportingOverflow(by: s); return (p, acc.1 || o)
+            guard let shapeList = info["shape"] as? [Any], shapeList.count <= 8,
+                  case let shape = shapeList.compactMap(wholeNumber), shape.count == shapeList.count,
+                  shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 }) else {
+                throw CheckpointError("\(name) has a bad shape \(info["shape"].map { "\($0)" } ?? "(none)"): it must be a list of at most 8 whole numbers from 0 to 2^31")
             }
-            guard !overflow, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
+            guard let offsetList = info["data_offsets"] as? [Any], offsetList.count == 2,
+                  case let offsets = offsetList.compactMap(wholeNumber), offsets.count == 2 else {
+                throw CheckpointError("\(name) has bad data_offsets: they must be two whole numbers [begin, end]")
+            }
+            var count = 1, overflow = false
+            for s in shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: s) }
+            let (byteCount, byteOverflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, !byteOverflow, byteCount <= dataSize else {
+                throw CheckpointError("\(name): shape \(describe(shape)) of \(dtype) needs more bytes than the file's \(dataSize) data bytes")
+            }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
                 throw CheckpointError("\(name) has data offsets \(offsets) outside the \(dataSize) data bytes (truncated file?)")
             }
-            guard offsets[1] - offsets[0] == count * size else {
-                throw CheckpointError("\(name): shape \(describe(shape)) of \(dtype) needs \(count * size) bytes, offsets give \(offsets[1] - offsets[0])")
+            guard offsets[1] - offsets[0] == byteCount else {
+                throw CheckpointError("\(name): shape \(describe(shape)) of \(dtype) needs \(byteCount) bytes, offsets give \(offsets[1] - offsets[0])")
             }
             entries.append((name, offsets[0], offsets[1], dtype, shape))
         }
@@ -100,6 +107,36 @@ public enum SafeTensors {
             (e.name, Tensor(shape: e.shape, scalars: convert(bytes[(headerEnd + e.begin)..<(headerEnd + e.end)], dtype: e.dtype)))
         }
         return (tensors, metadata)
+    }
+
+    /// A JSON number that is a whole number of moderate size (1.5, 1e300 or a string is not).
+    static func wholeNumber(_ value: Any) -> Int? {
+        guard let n = value as? NSNumber else { return nil }
+        let d = n.doubleValue
+        guard d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
+        return Int(d)
+    }
+
+    /// The first tensor holding NaN or ±inf, with its name: a checkpoint like that is reported, not trained on.
+    public static func firstNonFinite(_ tensors: [(name: String, tensor: Tensor)]) -> String? {
+        for (name, t) in tensors where !t.scalars.allSatisfy({ $0.isFinite }) {
+            let bad = t.scalars.filter { !$0.isFinite }.count
+            return "tensor \(name) holds \(bad) non-finite value\(bad == 1 ? "" : "s") (nan or inf)"
+        }
+        return nil
+    }
+
+    /// Largest checkpoint file we read: the reference DCGAN with its optimizer state is about 30 MB.
+    public static let maximumFileBytes = 1 << 30
+
+    /// True when the file at `path` starts like a safetensors file: a sane header length and a JSON
+    /// object header. Only such a file may be replaced by a save without `overwrite=True`.
+    public static func looksLikeFile(_ path: String) -> Bool {
+        guard let head = try? RegularFile.head(path, bytes: 8 + maximumHeader), head.count >= 10 else { return false }
+        let n = head.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard n >= 2, n <= UInt64(maximumHeader), Int(n) <= head.count - 8 else { return false }
+        let json = Data(head[head.startIndex + 8 ..< head.startIndex + 8 + Int(n)])
+        return (try? JSONSerialization.jsonObject(with: json)) is [String: Any]
     }
 
     static let dtypeSize = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "U8": 1]
@@ -124,15 +161,22 @@ public enum SafeTensors {
 
     /// Writes atomically: to a temporary file beside `path`, flushed, then renamed over it, so a crash
     /// leaves either the old checkpoint or the new one, never half of one.
-    public static func save(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to path: String) throws(CheckpointError) {
-        try writeAtomically(encode(tensors, metadata: metadata), to: path)
+    /// Without `overwrite`, an existing file is replaced only if it is a safetensors file itself.
+    public static func save(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to path: String,
+                            overwrite: Bool = false) throws(CheckpointError) {
+        do throws(FileProblem) {
+            try AtomicFile.write(encode(tensors, metadata: metadata), to: path, kind: "safetensors file",
+                                 mayReplace: overwrite ? nil : { looksLikeFile($0) })
+        } catch { throw CheckpointError(error.message) }
     }
 
     public static func load(_ path: String) throws(CheckpointError) -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError("can't read \(path): no such file")
+        guard RegularFile.exists(path) else { throw CheckpointError("can't read \(path): no such file") }
+        let bytes: [UInt8]
+        do throws(FileProblem) { bytes = try RegularFile.read(path, maximumBytes: maximumFileBytes) } catch {
+            throw CheckpointError(error.message)
         }
-        do { return try decode([UInt8](data)) } catch {
+        do { return try decode(bytes) } catch {
             throw CheckpointError("\(path): \(error.message)")
         }
     }
@@ -152,24 +196,11 @@ public enum SafeTensors {
     }
 }
 
-/// Temp file in the same folder, fsync, rename: the file at `path` is always whole.
-public func writeAtomically(_ bytes: [UInt8], to path: String) throws(CheckpointError) {
-    let folder = (path as NSString).deletingLastPathComponent
-    let temp = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw CheckpointError("can't write \(path): \(String(cString: strerror(errno)))") }
-    var written = 0
-    let ok = bytes.withUnsafeBytes { raw -> Bool in
-        while written < raw.count {
-            let n = write(fd, raw.baseAddress! + written, raw.count - written)
-            if n <= 0 { return false }
-            written += n
-        }
-        return fsync(fd) == 0
-    }
-    close(fd)
-    guard ok, rename(temp, path) == 0 else {
-        unlink(temp)
-        throw CheckpointError("can't write \(path): \(String(cString: strerror(errno)))")
+/// Temp file in the same folder, fsync, rename: the file at `path` is always whole (see `AtomicFile`).
+/// `mayReplace` guards an existing file of another kind (nil: replace anything).
+public func writeAtomically(_ bytes: [UInt8], to path: String, kind: String = "file",
+                            mayReplace: ((String) -> Bool)? = nil) throws(CheckpointError) {
+    do throws(FileProblem) { try AtomicFile.write(bytes, to: path, kind: kind, mayReplace: mayReplace) } catch {
+        throw CheckpointError(error.message)
     }
 }

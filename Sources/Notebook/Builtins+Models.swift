@@ -6,13 +6,16 @@ import TextPlot
 
 extension Builtins {
     static let modelBuiltins: [Builtin] = [
-        define("save_model", "save_model(model, path)", "Writes a model's parameters and buffers as safetensors (PyTorch's state_dict names), atomically.",
+        define("save_model", "save_model(model, path, overwrite=False)", "Writes a model's parameters and buffers as safetensors (PyTorch's state_dict names), atomically. It replaces only a safetensors file; overwrite=True replaces any file.",
                example: "save_model(net, \"classifier.safetensors\")", topic: "layers") { args, interp throws(CellError) in
-            try args.accept(keywords: ["model", "path"], maxPositional: 2)
+            try args.accept(keywords: ["model", "path", "overwrite"], maxPositional: 2)
             let (v, r) = try args.required(0, "model")
             guard case .module(let m) = v else { throw CellError(.type, "save_model takes a model, got \(v.typeName)", at: r) }
             let path = try args.string(1, "path")
-            do throws(CheckpointError) { try SafeTensors.save(m.stateDict(), metadata: ["format": "pt", "model": m.typeName], to: path) } catch {
+            let overwrite = try args.bool(nil, "overwrite", default: false)
+            do throws(CheckpointError) {
+                try SafeTensors.save(m.stateDict(), metadata: ["format": "pt", "model": m.typeName], to: path, overwrite: overwrite)
+            } catch {
                 throw CellError(.value, error.message, at: args.range)
             }
             interp.emit(["saved \(m.parameterCount) parameters to \(path)"])
@@ -25,8 +28,9 @@ extension Builtins {
             guard case .module(let m) = v else { throw CellError(.type, "load_model takes a model, got \(v.typeName)", at: r) }
             let path = try args.string(1, "path")
             do throws(CheckpointError) {
-                let state = Dictionary(try SafeTensors.load(path).tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-                try m.loadStateDict(state)
+                let tensors = try SafeTensors.load(path).tensors
+                if let bad = SafeTensors.firstNonFinite(tensors) { throw CheckpointError("\(path): \(bad)") }
+                try m.loadStateDict(Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }))
             } catch {
                 throw CellError(.value, error.message, at: args.range, hint: "train and save_model it first, or check the file name")
             }

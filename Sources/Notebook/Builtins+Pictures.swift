@@ -88,9 +88,10 @@ extension Builtins {
             interp.emit(Table.render(headers: ["node", "op", "name", "shape", "value", "grad"], rows: rows, charset: charset))
             return .none
         },
-        define("save_png", "save_png(x, path, scale=4)", "Writes a tensor as a PNG: one image, a grid of images, or (signed matrix) a heatmap.",
+        define("save_png", "save_png(x, path, scale=4, overwrite=False)", "Writes a tensor as a PNG: one image, a grid of images, or (signed matrix) a heatmap. It replaces only a PNG file; overwrite=True replaces any file.",
                example: "save_png(samples, \"samples.png\")", topic: "pictures") { args, interp throws(CellError) in
-            try args.accept(keywords: ["x", "path", "scale"], maxPositional: 3)
+            try args.accept(keywords: ["x", "path", "scale", "overwrite"], maxPositional: 3)
+            let overwrite = try args.bool(nil, "overwrite", default: false)
             let x = try args.tensor(0, "x").value
             let path = try args.string(1, "path")
             guard path.hasSuffix(".png") else { throw CellError(.value, "the file name must end in .png", at: args.value(1, "path")?.range) }
@@ -104,7 +105,8 @@ extension Builtins {
                 try Interpreter.checkBudget([3, images.count, images[0].width * scale, images[0].height * scale], at: args.range)
                 image = images.count == 1 ? RGBImage(images[0], scale: scale) : RGBImage.grid(images, columns: 8, scale: scale)
             }
-            do throws(CheckpointError) { try writeAtomically(PNG.encode(image), to: path) } catch {
+            let isPNG: (String) -> Bool = { PNG.hasSignature((try? RegularFile.head($0, bytes: 8)) ?? []) }
+            do throws(CheckpointError) { try writeAtomically(PNG.encode(image), to: path, kind: "PNG file", mayReplace: overwrite ? nil : isPNG) } catch {
                 throw CellError(.value, error.description, at: args.range)
             }
             interp.emit(["wrote \(path) (\(image.width)×\(image.height) pixels)"])

@@ -19,7 +19,7 @@ extension GANTrainer {
         "stats": HelpEntry("gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan"),
         "interpolate": HelpEntry("gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.", example: "gan.interpolate(1, 2)", topic: "gan"),
         "score": HelpEntry("gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits. Returns [score, distance, share of each digit, the same judge's score of real test digits, the judge's name].", example: "gan.score()", topic: "gan"),
-        "save": HelpEntry("gan.save(path)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly).", example: "gan.save(\"digits.safetensors\")", topic: "gan"),
+        "save": HelpEntry("gan.save(path, overwrite=False)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly). It replaces only a safetensors file; overwrite=True replaces any file.", example: "gan.save(\"digits.safetensors\")", topic: "gan"),
         "G": HelpEntry("gan.G", "The generator: noise [n, 100] → images [n, 1, 28, 28].", example: "gan.G", topic: "gan"),
         "D": HelpEntry("gan.D", "The discriminator: images → one logit each (positive: real).", example: "gan.D", topic: "gan"),
         "steps": HelpEntry("gan.steps", "How many steps it has trained.", example: "gan.steps", topic: "gan"),
@@ -136,9 +136,10 @@ extension GANTrainer {
             return method(name) { args, interp throws(CellError) in try self.score(args, interp) }
         case "save":
             return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["path"], maxPositional: 1)
+                try args.accept(keywords: ["path", "overwrite"], maxPositional: 1)
                 let path = try args.string(0, "path")
-                do throws(CheckpointError) { try self.save(to: path) } catch { throw CellError(.value, error.message, at: args.range) }
+                let overwrite = try args.bool(nil, "overwrite", default: false)
+                do throws(CheckpointError) { try self.save(to: path, overwrite: overwrite) } catch { throw CellError(.value, error.message, at: args.range) }
                 interp.emit(["saved the GAN at step \(self.steps) to \(path)"])
                 return .none
             }

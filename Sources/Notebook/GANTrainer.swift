@@ -162,7 +162,7 @@ public final class GANTrainer: NotebookObject {
     // MARK: Saving
 
     /// Weights, optimizer state, random streams and step count in one safetensors file.
-    public func save(to path: String) throws(CheckpointError) {
+    public func save(to path: String, overwrite: Bool = false) throws(CheckpointError) {
         var tensors = pair.stateDict()
         tensors += pair.optimizerG.stateDict().map { ("optimizer.G." + $0.name, $0.tensor) }
         tensors += pair.optimizerD.stateDict().map { ("optimizer.D." + $0.name, $0.tensor) }
@@ -177,23 +177,22 @@ public final class GANTrainer: NotebookObject {
                         "beta1": String(pair.optimizerG.beta1), "beta2": String(pair.optimizerG.beta2),
                         "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue,
                         "seed": String(seed)]
-        try SafeTensors.save(tensors, metadata: metadata, to: path)
+        try SafeTensors.save(tensors, metadata: metadata, to: path, overwrite: overwrite)
     }
 
     /// A trainer restored from what `save` wrote to `path` (read with `SafeTensors.load`): the next step
     /// equals the step the saved one would have taken.
     public static func restore(_ tensors: [(name: String, tensor: Tensor)], metadata meta: [String: String], from path: String,
                                dataset: DatasetValue) throws(CheckpointError) -> GANTrainer {
-        guard meta["ganbook"] == "gan", let arch = meta["architecture"].flatMap(GANArchitecture.init(rawValue:)),
-              let steps = meta["steps"].flatMap(Int.init), let batch = meta["batch"].flatMap(Int.init),
-              let noise: SeededGenerator = decode(meta["noise_state"] ?? ""), let sampler: BatchSampler = decode(meta["sampler"] ?? "") else {
-            throw CheckpointError("\(path) is not a GAN checkpoint written by gan.save()")
+        let settings = try GANCheckpointSettings(meta, path: path, datasetCount: dataset.train.count)
+        if let bad = SafeTensors.firstNonFinite(tensors.filter { !$0.name.hasPrefix("history.") }) {
+            throw CheckpointError("\(path): \(bad) — the file is damaged, or was saved after training diverged")
         }
-        func number(_ key: String, _ d: Float) -> Float { meta[key].flatMap(Float.init) ?? d }
-        let t = GANTrainer(architecture: arch, dataset: dataset, batchSize: batch, learningRateD: number("lr_d", 2e-4), learningRateG: number("lr_g", 2e-4),
-                           betas: (number("beta1", 0.5), number("beta2", 0.999)), dSteps: meta["d_steps"].flatMap(Int.init) ?? 1,
-                           realLabel: number("real_label", 1), seed: meta["seed"].flatMap(UInt64.init) ?? 0)
+        let t = GANTrainer(architecture: settings.architecture, dataset: dataset, batchSize: settings.batch,
+                           learningRateD: settings.learningRateD, learningRateG: settings.learningRateG, betas: settings.betas,
+                           dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed)
         let state = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        try GANCheckpointSettings.checkHistory(state, steps: settings.steps, path: path)
         try t.pair.G.loadStateDict(state, prefix: "G.")
         try t.pair.D.loadStateDict(state, prefix: "D.")
         func optimizerState(_ prefix: String) -> [String: Tensor] {
@@ -201,9 +200,9 @@ public final class GANTrainer: NotebookObject {
         }
         try t.pair.optimizerG.loadStateDict(optimizerState("optimizer.G."))
         try t.pair.optimizerD.loadStateDict(optimizerState("optimizer.D."))
-        t.noise = noise
-        t.sampler = sampler
-        t.steps = steps
+        t.noise = settings.noise
+        t.sampler = settings.sampler
+        t.steps = settings.steps
         func series(_ name: String) -> [Double] { state["history." + name]?.scalars.map(Double.init) ?? [] }
         t.history.lossD = series("loss_D")
         t.history.lossG = series("loss_G")

@@ -19,8 +19,14 @@ public final class LessonTutor {
         self.course = course
         self.session = session
         self.store = store
-        self.progress = store?.load() ?? Progress()
+        let opened = store?.open()
+        self.progress = opened?.progress ?? Progress()
+        self.notices = opened?.notices ?? []
     }
+
+    /// What the learner must hear about their saved progress when the notebook starts (a damaged
+    /// file moved aside, a state folder that cannot be written): one line each.
+    public let notices: [String]
 
     public var step: Lesson.Step? {
         guard let lesson, progress.step < lesson.steps.count else { return nil }

@@ -2,6 +2,7 @@ import CellLanguage
 import Datasets
 import Foundation
 import Notebook
+import TensorCore
 import TextPlot
 
 /// The read–eval–print loop. It owns the terminal: everything below it returns values or lines.
@@ -35,8 +36,9 @@ public final class REPL {
     /// Runs until end of input (Ctrl-D) or `:quit`. Opens `lesson` first (or the saved one).
     public func run(reader: inout some LineReader, lesson: Int? = nil) {
         for line in banner() { write(line) }
+        for line in tutor.notices { write(line) }
         let start = lesson ?? tutor.progress.lesson
-        if course.entries.indices.contains(start - 1), course.entries[start - 1].file != nil {
+        if start >= 1, start <= course.entries.count, course.entries[start - 1].file != nil {
             for line in tutor.open(start, step: lesson == nil ? nil : 0) { write(line) }
         }
         while let line = reader.readLine(prompt: tutor.prompt, prefill: tutor.prefill) {
@@ -81,7 +83,7 @@ public final class REPL {
         (":vars", "the session's variables with types and shapes"),
         (":seed [n]", "show the random seed, or restart the generator from n"),
         (":time <cell>", "run a cell and say how long it took"),
-        (":export FILE.md", "write this session as a Markdown notebook of cells and outputs"),
+        (":export FILE.md", "write this session as a Markdown notebook of cells and outputs (--force: replace any file)"),
         (":quit", "leave (or Ctrl-D)"),
     ]
 
@@ -117,8 +119,10 @@ public final class REPL {
             let out = runCell(argument)
             return out + [String(format: "time: %.3f s", Date().timeIntervalSince(start))]
         case ":export":
-            guard argument.hasSuffix(".md") else { return ["usage: :export notebook.md"] }
-            return [exportMarkdown(to: argument)]
+            var file = argument, force = false
+            if file.hasSuffix(" --force") { file = String(file.dropLast(" --force".count)).trimmingCharacters(in: .whitespaces); force = true }
+            guard file.hasSuffix(".md") else { return ["usage: :export notebook.md (add --force to replace a file ganbook did not write)"] }
+            return [exportMarkdown(to: file, force: force)]
         default:
             let names = REPL.commands.map { String($0.name.split(separator: " ")[0]) }
             let hint = nearestCommand(parts[0], names).map { " — did you mean \($0)?" } ?? " — try :help"
@@ -130,22 +134,25 @@ public final class REPL {
         names.min { editDistance(name, $0) < editDistance(name, $1) }.flatMap { editDistance(name, $0) <= 2 ? $0 : nil }
     }
 
+    /// The first line of every notebook `:export` writes (how it recognises its own files).
+    static let exportHeader = "# ganbook session\n\n"
+
     /// Writes the transcript as Markdown (atomically) and says where.
-    func exportMarkdown(to path: String) -> String {
-        var text = "# ganbook session\n\n"
+    func exportMarkdown(to path: String, force: Bool = false) -> String {
+        var text = REPL.exportHeader
         for (cell, output) in transcript {
             text += "```python\n\(cell)\n```\n"
             if !output.isEmpty { text += "```\n" + output.joined(separator: "\n") + "\n```\n" }
             text += "\n"
         }
-        let temp = path + ".tmp-\(getpid())"
-        do {
-            try text.write(toFile: temp, atomically: false, encoding: .utf8)
-            guard rename(temp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        // Only a notebook this command wrote may be replaced without --force: a typo must not
+        // overwrite someone's notes.
+        let isOurs: (String) -> Bool = { REPL.exportHeader.utf8.elementsEqual((try? RegularFile.head($0, bytes: REPL.exportHeader.utf8.count)) ?? []) }
+        do throws(FileProblem) {
+            try AtomicFile.write(Array(text.utf8), to: path, kind: "notebook written by :export", mayReplace: force ? nil : isOurs)
             return "wrote \(path) (\(transcript.count) cells)"
         } catch {
-            unlink(temp)
-            return "can't write \(path): \(error.localizedDescription)"
+            return error.message.replacingOccurrences(of: "add overwrite=True", with: "add --force (:export \(path) --force)")
         }
     }
 

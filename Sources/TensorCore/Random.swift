@@ -21,6 +21,13 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
         spareNormal = nil
     }
 
+    /// False for a state read from a file that xoshiro cannot use: all four words zero (it would draw
+    /// only zeros, and `nextNormal` would loop forever waiting for a non-zero uniform), or a spare
+    /// normal that is not a finite number.
+    public var isUsable: Bool {
+        (state.0 | state.1 | state.2 | state.3) != 0 && (spareNormal?.isFinite ?? true)
+    }
+
     public mutating func next() -> UInt64 {
         let result = rotl(state.1 &* 5, 7) &* 9
         let t = state.1 << 17

@@ -154,14 +154,14 @@ enum ANSI {
 
     static func code(_ c: Color, _ mode: ColorMode) -> String {
         let (r, g, b) = rgb(c)
-        func byte(_ v: Double) -> Int { Int((min(max(v, 0), 1) * 255).rounded()) }
+        func byte(_ v: Double) -> Int { clampedInt(v * 255, in: 0...255) }
         if mode == .truecolor { return "2;\(byte(r));\(byte(g));\(byte(b))" }
         // 256 colours: greys use the 24-step ramp 232…255 (plus black 16 and white 231); others the 6×6×6 cube.
         if r == g && g == b {
-            let level = Int((min(max(r, 0), 1) * 25).rounded())
+            let level = clampedInt(r * 25, in: 0...25)
             return "5;" + String(level == 0 ? 16 : level == 25 ? 231 : 231 + level)
         }
-        func cube(_ v: Double) -> Int { Int((min(max(v, 0), 1) * 5).rounded()) }
+        func cube(_ v: Double) -> Int { clampedInt(v * 5, in: 0...5) }
         return "5;" + String(16 + 36 * cube(r) + 6 * cube(g) + cube(b))
     }
 }

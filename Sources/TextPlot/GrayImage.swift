@@ -87,7 +87,7 @@ public enum ImageRenderer {
                 } else {
                     let ramp = style.charset == .ascii ? asciiRamp : unicodeShades
                     let mean = (top + bottom) / 2
-                    canvas[x, cy] = Cell(ramp[min(Int(mean * Double(ramp.count)), ramp.count - 1)])
+                    canvas[x, cy] = Cell(ramp[bucket(mean, count: ramp.count)])
                 }
             }
         }

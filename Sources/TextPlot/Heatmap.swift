@@ -26,7 +26,7 @@ public enum Heatmap {
         let bound = max(finite.map { abs($0) }.max() ?? 1, 1e-12)
         let lo = signed ? -bound : (finite.min() ?? 0), hi = signed ? bound : (finite.max() ?? 1)
         let span = hi - lo
-        func fraction(_ v: Double) -> Double { span > 0 ? (v - lo) / span : 0.5 }
+        func fraction(_ v: Double) -> Double { span > 0 ? (span.isFinite ? (v - lo) / span : (v / 2 - lo / 2) / (hi / 2 - lo / 2)) : 0.5 }
         var canvas = Canvas(width: cols * 2, height: rows + (legend ? 1 : 0))
         let ramp = style.charset == .ascii ? asciiRamp : unicodeRamp
         for r in 0..<rows {
@@ -40,11 +40,11 @@ public enum Heatmap {
                     canvas.write("??", x: 2 * c, y: r)
                 } else if signed {
                     let m = abs(v) / bound
-                    let glyph = ramp[min(Int(m * Double(ramp.count)), ramp.count - 1)]
+                    let glyph = ramp[bucket(m, count: ramp.count)]
                     canvas[2 * c, r] = Cell(m < 0.05 ? " " : (v < 0 ? "-" : "+"))
                     canvas[2 * c + 1, r] = Cell(glyph)
                 } else {
-                    let glyph = ramp[min(Int(fraction(v) * Double(ramp.count)), ramp.count - 1)]
+                    let glyph = ramp[bucket(fraction(v), count: ramp.count)]
                     canvas[2 * c, r] = Cell(glyph)
                     canvas[2 * c + 1, r] = Cell(glyph)
                 }
@@ -60,7 +60,7 @@ public enum Heatmap {
                 } else {
                     let v = lo + f * span
                     let m = signed ? abs(v) / bound : f
-                    let glyph = ramp[min(Int(m * Double(ramp.count)), ramp.count - 1)]
+                    let glyph = ramp[bucket(m, count: ramp.count)]
                     line.append(Cell(signed ? (m < 0.05 ? " " : glyph) : glyph))
                 }
             }
@@ -92,14 +92,14 @@ public enum Heatmap {
                 let v = min(max(values[r][c], 0), 1)
                 canvas[c + 1, r] = style.color != .none
                     ? Cell(" ", background: .rgb(0.95 - 0.6 * v, 0.55 + 0.35 * v, 0.55 - 0.2 * v))
-                    : Cell(ramp[min(Int(v * Double(ramp.count)), ramp.count - 1)])
+                    : Cell(ramp[bucket(v, count: ramp.count)])
             }
         }
         for p in points {
             let fx = (p.x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound)
             let fy = (p.y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound)
             guard fx >= 0, fx <= 1, fy >= 0, fy <= 1, cols > 0, rows > 0 else { continue }
-            let c = min(Int(fx * Double(cols)), cols - 1), r = rows - 1 - min(Int(fy * Double(rows)), rows - 1)
+            let c = bucket(fx, count: cols), r = rows - 1 - bucket(fy, count: rows)
             var cell = canvas[c + 1, r]
             cell.glyph = marks[p.kind % marks.count]
             cell.foreground = style.color != .none ? (p.kind == 0 ? .gray(0.0) : .rgb(0.6, 0.0, 0.0)) : nil

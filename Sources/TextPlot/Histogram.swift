@@ -7,7 +7,8 @@ public enum Histogram {
         var counts = [Int](repeating: 0, count: bins)
         let span = hi - lo
         for v in finite {
-            let b = span > 0 ? min(Int((v - lo) / span * Double(bins)), bins - 1) : bins / 2
+            let f = span.isFinite ? (v - lo) / span : (v / 2 - lo / 2) / (hi / 2 - lo / 2)
+            let b = span > 0 ? bucket(f, count: bins) : bins / 2
             counts[b] += 1
         }
         return (counts, lo, hi)
@@ -34,7 +35,7 @@ public enum Histogram {
         for y in 0..<plotHeight { canvas[labelWidth, y] = Cell(unicode ? "│" : "|") }
         for (b, c) in binCounts.enumerated() where c > 0 && peak > 0 {
             // Bar height in eighths of a cell; any non-empty bin shows at least one eighth.
-            let units = max(1, Int((Double(c) / Double(peak) * Double(plotHeight * 8)).rounded()))
+            let units = max(1, clampedInt(Double(c) / Double(peak) * Double(plotHeight * 8), in: 0...(plotHeight * 8)))
             for y in 0..<plotHeight {
                 let fromBottom = plotHeight - 1 - y
                 let fill = min(max(units - fromBottom * 8, 0), 8)

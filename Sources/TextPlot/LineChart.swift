@@ -65,8 +65,8 @@ public enum LineChart {
             var previous: (Int, Int)?
             for (i, v) in s.values.enumerated() {
                 guard let f = scale.fraction(v) else { previous = nil; continue }
-                let px = count <= 1 ? 0 : Int((Double(i) / Double(count - 1) * Double(gridW - 1)).rounded())
-                let py = gridH - 1 - Int((min(max(f, 0), 1) * Double(gridH - 1)).rounded())
+                let px = count <= 1 ? 0 : clampedInt(Double(i) / Double(count - 1) * Double(gridW - 1), in: 0...(gridW - 1))
+                let py = gridH - 1 - clampedInt((f.isNaN ? 0 : min(max(f, 0), 1)) * Double(gridH - 1), in: 0...(gridH - 1))
                 if let (qx, qy) = previous {
                     for (x, y) in lineDots(from: (qx, qy), to: (px, py)) { dots[y][x] = si }
                 } else {
@@ -134,7 +134,7 @@ public enum LineChart {
         let scale = Scale.fitting(v)
         return String(v.map { x in
             guard let f = scale.fraction(x) else { return " " }
-            return ramp[min(max(Int(f * Double(ramp.count)), 0), ramp.count - 1)]
+            return ramp[bucket(f, count: ramp.count)]
         })
     }
 }

@@ -73,8 +73,14 @@ public struct RGBImage: Equatable, Sendable {
 
 /// PNG encoding (8-bit RGB, no interlace) with the system zlib for the compressed data and its CRC-32.
 public enum PNG {
+    /// The eight bytes every PNG file starts with.
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// True when `bytes` start with the PNG signature (a save may replace such a file without overwrite=True).
+    public static func hasSignature(_ bytes: [UInt8]) -> Bool { bytes.starts(with: signature) }
+
     public static func encode(_ image: RGBImage) -> [UInt8] {
-        var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        var out = signature
         var header: [UInt8] = []
         header += bigEndian(UInt32(image.width)) + bigEndian(UInt32(image.height))
         header += [8, 2, 0, 0, 0]   // bit depth 8, colour type 2 (RGB), deflate, filter 0, no interlace

@@ -31,7 +31,7 @@ public struct ProgressLine: Sendable {
     /// "1:05", "0:07", "1:02:03"; "--:--" when unknown.
     public func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--" }
-        let s = Int(seconds.rounded())
+        let s = clampedInt(seconds, in: 0...(1 << 40))
         let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
         return s >= 3600 ? "\(s / 3600):\(two(s / 60 % 60)):\(two(s % 60))" : "\(s / 60):\(two(s % 60))"
     }

@@ -23,19 +23,40 @@ public struct Scale: Sendable {
     public func fraction(_ value: Double) -> Double? {
         guard value.isFinite, !logarithmic || value > 0 else { return nil }
         let v = logarithmic ? log10(value) : value
-        // A range wider than a Double (−1e308…1e308) or of one value has no finite position: nil, not a trap later.
-        let f = high > low ? (v - low) / (high - low) : 0.5
-        return f.isFinite ? f : nil
+        guard high > low else { return 0.5 }   // a range of one value: the middle
+        let f = (v - low) / (high - low)
+        // Values near ±Double.greatestFiniteMagnitude overflow the differences: halve everything first.
+        let halved = f.isFinite ? f : (v / 2 - low / 2) / (high / 2 - low / 2)
+        return halved.isFinite ? halved : nil
     }
 
     /// The data value at fraction `f` of the range.
     public func value(at f: Double) -> Double {
-        let v = low + f * (high - low)
+        let v = low + (f * high - f * low)
         return logarithmic ? pow10(v) : v
     }
 }
 
 func pow10(_ x: Double) -> Double { exp(x * 2.302585092994046) }
+
+/// Which of `count` buckets (cells, bins, glyphs) the fraction `f` of a range falls in, 0…count−1.
+/// Every renderer turns fractions into positions through here, so no value, however large, infinite
+/// or NaN, reaches `Int(_:)` (which traps on those): NaN and below 0 give 0, 1 and above give the last.
+public func bucket(_ f: Double, count: Int) -> Int {
+    guard count > 0, !f.isNaN, f > 0 else { return 0 }
+    guard f < 1 else { return count - 1 }
+    return min(Int(f * Double(count)), count - 1)
+}
+
+/// `x` rounded to the nearest whole number within `range` (NaN gives the lower bound): the safe
+/// `Int(x.rounded())` for positions and sizes computed from data.
+public func clampedInt(_ x: Double, in range: ClosedRange<Int>) -> Int {
+    guard !x.isNaN else { return range.lowerBound }
+    let r = x.rounded()
+    if r <= Double(range.lowerBound) { return range.lowerBound }
+    if r >= Double(range.upperBound) { return range.upperBound }
+    return Int(r)
+}
 
 /// Short labels for axis ticks: 3 significant digits, exponent when very large or small.
 public func formatNumber(_ v: Double) -> String {
@@ -59,7 +80,8 @@ public func formatFixed(_ v: Double, decimals: Int) -> String {
     var m = 1.0
     for _ in 0..<decimals { m *= 10 }
     let scaled = (abs(v) * m).rounded()
-    // Beyond 2⁵³ a Double has no exact digits to print this way (and `Int` would trap at 2⁶³).
+    // Past 2^53 a Double has no fraction digits left to show, and past 2^63 Int(_:) would trap
+    // (a gradient norm of 1e19 once crashed a step's report here): say it in scientific notation.
     guard scaled < 9e15 else { return formatScientific(v) }
     let whole = Int(scaled / m), fraction = Int(scaled.truncatingRemainder(dividingBy: m))
     let sign = v < 0 && scaled != 0 ? "-" : ""
@@ -70,6 +92,7 @@ public func formatFixed(_ v: Double, decimals: Int) -> String {
 
 /// Scientific notation with three significant digits: 1.23e-04.
 public func formatScientific(_ v: Double) -> String {
+    guard v.isFinite, v != 0 else { return v == 0 ? "0.00e+00" : formatFixed(v, decimals: 0) }
     var e = 0
     var m = abs(v)
     while m >= 10 { m /= 10; e += 1 }

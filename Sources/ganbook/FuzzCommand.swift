@@ -15,7 +15,11 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Append every line to this file before it runs (the last one names a crash).") var log: String?
     @Option(help: "Run the lines of a --log file again, in order, errors or not (to find what a crash needs).") var replay: String?
 
+    @Option(help: "Mutate files instead of lines: checkpoints (load_gan / load_model) or idx (the data loader).") var mutate: FileFuzzer.Target?
+    @Option(help: "How many mutated files (with --mutate).") var count: Int = 10_000
+
     func run() throws {
+        if let mutate { return try runFileFuzzer(mutate, count: count, seed: root.seed) }
         let session = Session(seed: root.seed, dataDirectory: DataDirectory(root: root.paths.data))
         session.interpreter.quickMode = true    // a judge for gan.score() trains briefly
         if let replay {
@@ -39,3 +43,5 @@ struct FuzzCommand: ParsableCommand {
         print("seed \(root.seed): \(lines) lines in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(ok) ran, \(errors) gave an error message, 0 crashes")
     }
 }
+
+extension FileFuzzer.Target: ExpressibleByArgument {}

@@ -68,7 +68,7 @@ struct IDXTests {
         let error = DatasetError.wrongLength(path: "data/mnist/t10k-images-idx3-ubyte.gz", expected: 7840000, found: 12)
         #expect(error.description == """
             error: data/mnist/t10k-images-idx3-ubyte.gz is truncated or corrupt (header promises 7840000 data bytes, \
-            file has 12) — run `make data` (or `ganbook data fetch`) to fetch it again
+            file has 12) — run `make data FORCE=1` (or `ganbook data fetch --force`) to fetch it again
             """)
     }
 }
@@ -150,7 +150,7 @@ struct DataDirectoryTests {
         }
         try! sums.write(toFile: mnist + "/SHA256SUMS", atomically: true, encoding: .utf8)
         try! "tiny test digits\n".write(toFile: mnist + "/SOURCE", atomically: true, encoding: .utf8)
-        return DataDirectory(root: root, debianFashion: "/nonexistent")
+        return DataDirectory(root: root, debianFashion: "/nonexistent", requiredImageSize: nil)
     }
 
     @Test("status says where the data came from and counts each class")

@@ -134,3 +134,21 @@ struct PNGTests {
         #expect(pixel(4) == [255, 51, 38])
     }
 }
+
+@Suite("Renderers take any number")
+struct HugeNumberTests {
+    @Test("labels and positions of huge and non-finite values never trap")
+    func hugeValues() {
+        #expect(formatFixed(9.3e18, decimals: 3) == "9.30e+18")
+        #expect(formatFixed(-1e300, decimals: 0) == "-1.00e+300")
+        #expect(formatNumber(1e19) == "1.00e+19")
+        #expect(formatScientific(0) == "0.00e+00")
+        #expect(bucket(.nan, count: 8) == 0 && bucket(.infinity, count: 8) == 7 && bucket(-1e300, count: 8) == 0)
+        #expect(clampedInt(.nan, in: 0...5) == 0 && clampedInt(1e300, in: 0...5) == 5)
+        let wild: [Double] = [1, -Double.greatestFiniteMagnitude, .greatestFiniteMagnitude, .nan, .infinity, 9.3e18]
+        _ = LineChart.sparkline(wild)
+        _ = Histogram.counts(wild, bins: 10)
+        _ = Histogram.canvas(wild, width: 40, height: 8, style: Style(charset: .unicode, color: .none))
+        #expect(Scale.fitting(wild).fraction(1).map { $0.isFinite } == true)
+    }
+}
