@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorCore", "CellLanguage"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Notebook", "ganbook"]),
     ]
 )

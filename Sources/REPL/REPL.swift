@@ -41,7 +41,11 @@ public final class REPL {
         if start >= 1, start <= course.entries.count, course.entries[start - 1].file != nil {
             for line in tutor.open(start, step: lesson == nil ? nil : 0) { write(line) }
         }
-        while let line = reader.readLine(prompt: tutor.prompt, prefill: tutor.prefill) {
+        while true {
+            // A Ctrl-C pressed while output was being written, after the cell had ended, is not meant
+            // for the next cell; one pressed at the prompt is readline's (it clears the line).
+            interruptRequested.store(false, ordering: .relaxed)
+            guard let line = reader.readLine(prompt: tutor.prompt, prefill: tutor.prefill) else { break }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed == ":quit" || trimmed == ":q" { break }
             for out in handle(trimmed) { write(out) }
