@@ -3,9 +3,6 @@ import TensorCore
 // Operations built from the primitives in Derivatives.swift: their gradients follow by the chain rule.
 
 extension Variable {
-    /// A constant (no gradient) with the given value.
-    public static func constant(_ value: Tensor) -> Variable { Variable(value) }
-
     public static func - (a: Variable, s: Float) -> Variable { a + (-s) }
     public static func / (a: Variable, s: Float) -> Variable { a * (1 / s) }
     public static func * (s: Float, a: Variable) -> Variable { a * s }

@@ -2,7 +2,13 @@ import TensorCore
 
 // The closed set of differentiable primitives. Each computes its value, then states its chain rule
 // in one pullback: given g = ∂L/∂out, the gradient for each input. Everything else in the engine
-// (mean, softmax, losses, BatchNorm…) is composed from these, needing no new calculus.
+// (mean, softmax, losses…) is composed from these, needing no new calculus.
+//
+// A pullback uses the operands *as they were at the forward pass*: it captures their values and shapes
+// then (a capture list, `[bv = b.value]`), never reads `b.value` when backward runs. An optimizer step
+// between forward and backward replaces a weight's value; the gradient at the forward point must not
+// change (PyTorch refuses such a backward; here it is simply right). Tensors are values with
+// copy-on-write storage, so a capture costs nothing until the weight is written.
 
 /// Sums `g` down to `shape`, undoing broadcasting: the gradient of a broadcast input.
 func unbroadcast(_ g: Tensor, to shape: [Int]) -> Tensor {
@@ -18,31 +24,31 @@ extension Variable {
 
     /// a + b.   ∂a = g, ∂b = g (each summed back to its own shape)
     public static func + (a: Variable, b: Variable) -> Variable {
-        Variable(a.value + b.value, op: "add", inputs: [a, b]) { g in
-            [unbroadcast(g, to: a.shape), unbroadcast(g, to: b.shape)]
+        Variable(a.value + b.value, op: "add", inputs: [a, b]) { [sa = a.shape, sb = b.shape] g in
+            [unbroadcast(g, to: sa), unbroadcast(g, to: sb)]
         }
     }
 
     /// a − b.   ∂a = g, ∂b = −g
     public static func - (a: Variable, b: Variable) -> Variable {
-        Variable(a.value - b.value, op: "sub", inputs: [a, b]) { g in
-            [unbroadcast(g, to: a.shape), b.requiresGrad ? unbroadcast(-g, to: b.shape) : nil]
+        Variable(a.value - b.value, op: "sub", inputs: [a, b]) { [sa = a.shape, sb = b.shape] g in
+            [unbroadcast(g, to: sa), b.requiresGrad ? unbroadcast(-g, to: sb) : nil]
         }
     }
 
     /// a · b (element-wise).   ∂a = g·b, ∂b = g·a
     public static func * (a: Variable, b: Variable) -> Variable {
-        Variable(a.value * b.value, op: "mul", inputs: [a, b]) { g in
-            [a.requiresGrad ? unbroadcast(g * b.value, to: a.shape) : nil,
-             b.requiresGrad ? unbroadcast(g * a.value, to: b.shape) : nil]
+        Variable(a.value * b.value, op: "mul", inputs: [a, b]) { [av = a.value, bv = b.value] g in
+            [a.requiresGrad ? unbroadcast(g * bv, to: av.shape) : nil,
+             b.requiresGrad ? unbroadcast(g * av, to: bv.shape) : nil]
         }
     }
 
     /// a / b.   ∂a = g/b, ∂b = −g·a/b²
     public static func / (a: Variable, b: Variable) -> Variable {
-        Variable(a.value / b.value, op: "div", inputs: [a, b]) { g in
-            [a.requiresGrad ? unbroadcast(g / b.value, to: a.shape) : nil,
-             b.requiresGrad ? unbroadcast(-g * a.value / (b.value * b.value), to: b.shape) : nil]
+        Variable(a.value / b.value, op: "div", inputs: [a, b]) { [av = a.value, bv = b.value] g in
+            [a.requiresGrad ? unbroadcast(g / bv, to: av.shape) : nil,
+             b.requiresGrad ? unbroadcast(-g * av / (bv * bv), to: bv.shape) : nil]
         }
     }
 
@@ -123,10 +129,10 @@ extension Variable {
 
     /// `a` where `condition` ≠ 0, else `b` (condition is not differentiated).   ∂a = g·c, ∂b = g·(1 − c)
     public static func `where`(_ condition: Tensor, _ a: Variable, _ b: Variable) -> Variable {
-        Variable(Tensor.where(condition, a.value, b.value), op: "where", inputs: [a, b]) { g in
+        Variable(Tensor.where(condition, a.value, b.value), op: "where", inputs: [a, b]) { [sa = a.shape, sb = b.shape] g in
             let zero = Tensor.zeros([])
-            return [a.requiresGrad ? unbroadcast(Tensor.where(condition, g, zero), to: a.shape) : nil,
-                    b.requiresGrad ? unbroadcast(Tensor.where(condition, zero, g), to: b.shape) : nil]
+            return [a.requiresGrad ? unbroadcast(Tensor.where(condition, g, zero), to: sa) : nil,
+                    b.requiresGrad ? unbroadcast(Tensor.where(condition, zero, g), to: sb) : nil]
         }
     }
 
@@ -206,14 +212,14 @@ extension Variable {
     /// ∂a = g @ bᵀ, ∂b = aᵀ @ g (summed over a shared batch)
     public static func matmul(_ a: Variable, _ b: Variable) -> Variable {
         precondition(a.value.rank >= 2 && b.value.rank >= 2, "Variable.matmul takes matrices; vectors are reshaped by `matmul`")
-        return Variable(Tensor.matmul(a.value, b.value), op: "matmul", inputs: [a, b]) { g in
-            if a.value.rank == 2 && b.value.rank == 2 {
-                return [a.requiresGrad ? Tensor.gemm(g, b.value, transposeB: true) : nil,
-                        b.requiresGrad ? Tensor.gemm(a.value, transposeA: true, g) : nil]
+        return Variable(Tensor.matmul(a.value, b.value), op: "matmul", inputs: [a, b]) { [av = a.value, bv = b.value] g in
+            if av.rank == 2 && bv.rank == 2 {
+                return [a.requiresGrad ? Tensor.gemm(g, bv, transposeB: true) : nil,
+                        b.requiresGrad ? Tensor.gemm(av, transposeA: true, g) : nil]
             }
-            let da = a.requiresGrad ? Tensor.matmul(g, b.value.transposed(-2, -1)) : nil
-            let db = b.requiresGrad ? Tensor.matmul(a.value.transposed(-2, -1), g) : nil
-            return [da.map { unbroadcastBatch($0, to: a.shape) }, db.map { unbroadcastBatch($0, to: b.shape) }]
+            let da = a.requiresGrad ? Tensor.matmul(g, bv.transposed(-2, -1)) : nil
+            let db = b.requiresGrad ? Tensor.matmul(av.transposed(-2, -1), g) : nil
+            return [da.map { unbroadcastBatch($0, to: av.shape) }, db.map { unbroadcastBatch($0, to: bv.shape) }]
         }
     }
 
@@ -227,8 +233,8 @@ extension Variable {
         let (out, saved) = Conv.conv2d(x.value, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
                                        keepInput: needWeight)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-        return Variable(out, op: "conv2d", inputs: inputs) { g in
-            let grads = Conv.conv2dBackward(g, weight: weight.value, saved: saved, needInput: x.requiresGrad,
+        return Variable(out, op: "conv2d", inputs: inputs) { [w = weight.value] g in
+            let grads = Conv.conv2dBackward(g, weight: w, saved: saved, needInput: x.requiresGrad,
                                             needWeight: needWeight)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])
         }
@@ -241,8 +247,8 @@ extension Variable {
         let (out, geometry) = Conv.convTranspose2d(x.value, weight: weight.value, bias: bias?.value, stride: stride,
                                                                 padding: padding, outputPadding: outputPadding)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-        return Variable(out, op: "conv_transpose2d", inputs: inputs) { g in
-            let grads = Conv.convTranspose2dBackward(g, x: x.value, weight: weight.value, geometry: geometry,
+        return Variable(out, op: "conv_transpose2d", inputs: inputs) { [xv = x.value, w = weight.value] g in
+            let grads = Conv.convTranspose2dBackward(g, x: xv, weight: w, geometry: geometry,
                                                      needInput: x.requiresGrad,
                                                      needWeight: weight.requiresGrad || bias?.requiresGrad == true)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])
@@ -274,9 +280,9 @@ extension Variable {
         var y = Tensor.gemm(x.value, weight.value, transposeB: true)
         if let bias { y = y + bias.value }
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-        return Variable(y, op: "linear", inputs: inputs) { g in
-            [x.requiresGrad ? Tensor.gemm(g, weight.value) : nil,
-             weight.requiresGrad ? Tensor.gemm(g, transposeA: true, x.value) : nil]
+        return Variable(y, op: "linear", inputs: inputs) { [xv = x.value, w = weight.value] g in
+            [x.requiresGrad ? Tensor.gemm(g, w) : nil,
+             weight.requiresGrad ? Tensor.gemm(g, transposeA: true, xv) : nil]
                 + (bias == nil ? [] : [bias!.requiresGrad ? g.sum(axes: [0]) : nil])
         }
     }
@@ -290,8 +296,8 @@ extension Variable {
     /// primitive is several times faster.) Returns the batch μ and σ² for the running statistics.
     public static func batchNorm(_ x: Variable, gamma: Variable, beta: Variable, eps: Float) -> (Variable, mean: [Float], variance: [Float]) {
         let (y, saved, mean, variance) = BatchNormKernel.forward(x.value, gamma: gamma.value, beta: beta.value, eps: eps)
-        let out = Variable(y, op: "batch_norm", inputs: [x, gamma, beta]) { g in
-            let grads = BatchNormKernel.backward(g, gamma: gamma.value, saved: saved)
+        let out = Variable(y, op: "batch_norm", inputs: [x, gamma, beta]) { [gammaValue = gamma.value] g in
+            let grads = BatchNormKernel.backward(g, gamma: gammaValue, saved: saved)
             return [grads.dx, gamma.requiresGrad ? grads.dgamma : nil, beta.requiresGrad ? grads.dbeta : nil]
         }
         return (out, mean, variance)

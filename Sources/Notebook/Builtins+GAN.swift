@@ -18,8 +18,10 @@ extension Builtins {
             } else {
                 data = try interp.loadDataset(.mnist, at: args.range)
             }
-            // At least 2: BatchNorm needs two images to measure a spread.
-            var batch = try args.count(nil, "batch", default: 64, from: 2, max: min(512, data.train.count))
+            var batch: Int
+            do throws(CellError) { batch = try args.count(nil, "batch", default: 64, from: 2, max: min(512, data.train.count)) } catch {
+                throw CellError(error.kind, error.message, at: error.range, hint: "at least 2: BatchNorm needs two images to measure a spread")
+            }
             var lr = try args.number(nil, "lr", default: 2e-4)
             var lrD = args.value(nil, "lr_d") == nil ? lr : try args.number(nil, "lr_d")
             var k = try args.count(nil, "k", default: 1, from: 1, max: 100)

@@ -106,8 +106,9 @@ extension Builtins {
                 image = images.count == 1 ? RGBImage(images[0], scale: scale) : RGBImage.grid(images, columns: 8, scale: scale)
             }
             let isPNG: (String) -> Bool = { PNG.hasSignature((try? RegularFile.head($0, bytes: 8)) ?? []) }
-            do throws(CheckpointError) { try writeAtomically(PNG.encode(image), to: path, kind: "PNG file", mayReplace: overwrite ? nil : isPNG) } catch {
-                throw CellError(.value, error.description, at: args.range)
+            // The same atomic writer as every file, with its own error (not a checkpoint's).
+            do throws(FileProblem) { try AtomicFile.write(PNG.encode(image), to: path, kind: "PNG file", mayReplace: overwrite ? nil : isPNG) } catch {
+                throw CellError(.value, error.message, at: args.range)
             }
             interp.emit(["wrote \(path) (\(image.width)×\(image.height) pixels)"])
             return .none

@@ -72,20 +72,24 @@ public struct LessonRun {
         public let claimsLearning: Bool
     }
     public var passed: Bool { failures.isEmpty }
+    private let onLine: ((String) -> Void)?
 
     /// - Parameter stop: asked before each cell; true ends the run there (`ganbook run` at Ctrl-C).
-    public init(_ lesson: Lesson, session: Session, stop: () -> Bool = { false }) {
-        lines.append("# " + lesson.title)
-        lines += session.interpolate(lines: lesson.introduction)
+    /// - Parameter onLine: sees each line as soon as it exists (`ganbook run` prints it then, so a long
+    ///   lesson shows its progress instead of ten minutes of silence).
+    public init(_ lesson: Lesson, session: Session, stop: () -> Bool = { false }, onLine: ((String) -> Void)? = nil) {
+        self.onLine = onLine
+        add("# " + lesson.title)
+        add(lines: session.interpolate(lines: lesson.introduction))
         for (n, step) in lesson.steps.enumerated() {
-            lines.append("")
-            lines.append("## \(n + 1). \(step.title)")
+            add("")
+            add("## \(n + 1). \(step.title)")
             let prose = session.interpolate(lines: step.prose)
-            lines += prose
+            add(lines: prose)
             if let broken = prose.first(where: { $0.contains("{?") }) {
                 failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
             }
-            if let p = step.predict { lines.append("predict: " + p.question) }
+            if let p = step.predict { add("predict: " + p.question) }
             for (i, cell) in step.cells.enumerated() {
                 if stop() {
                     stoppedAtStep = n + 1
@@ -93,9 +97,9 @@ public struct LessonRun {
                     ranToTheEnd = false
                     return
                 }
-                lines.append(">>> " + cell)
+                add(">>> " + cell)
                 let result = session.run(cell)
-                lines += result.lines
+                add(lines: result.lines)
                 if result.error?.kind == .interrupted { stoppedAtStep = n + 1 }
                 if let error = result.error {
                     failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': \(error.kind.rawValue): \(error.message)")
@@ -108,27 +112,34 @@ public struct LessonRun {
                 }
             }
             let afterword = session.interpolate(lines: step.afterword)
-            lines += afterword
+            add(lines: afterword)
             if let broken = afterword.first(where: { $0.contains("{?") }) {
                 failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
             }
             if let p = step.predict {
                 switch session.evaluate(p.answer) {
-                case .success(let v): lines.append("answer: " + session.interpreter.format(v).joined(separator: " "))
+                case .success(let v): add("answer: " + session.interpreter.format(v).joined(separator: " "))
                 case .failure(let e): failures.append("step \(n + 1) '\(step.title)': the predict answer fails: \(e.message)")
                 }
             }
             if let check = step.check {
                 if session.checkPasses(check) {
-                    lines.append("✓ \(check)")
+                    add("✓ \(check)")
                 } else {
-                    lines.append("✗ \(check)")
+                    add("✗ \(check)")
                     failures.append("step \(n + 1) '\(step.title)': check failed: \(session.explainFailedCheck(check))")
                     failedChecks.append(FailedCheck(step: n + 1, title: step.title, claimsLearning: step.checkClaimsLearning))
                 }
             }
         }
     }
+
+    private mutating func add(_ line: String) {
+        lines.append(line)
+        onLine?(line)
+    }
+
+    private mutating func add(lines more: [String]) { for line in more { add(line) } }
 
     /// Exact match, where a line "..." in the expectation matches any number of lines.
     public static func matches(_ got: [String], _ expected: [String]) -> Bool {

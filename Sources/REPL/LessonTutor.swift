@@ -129,8 +129,8 @@ public final class LessonTutor {
         guard let lesson else { return ["no lesson open — :lessons, then :lesson N"] }
         guard progress.step + 1 < lesson.steps.count else {
             save()
-            let nextLesson = progress.lesson + 1
-            return ["", "🎉 lesson \(progress.lesson) finished" + (nextLesson <= course.entries.count ? " — :lesson \(nextLesson) for the next one" : "")]
+            let nextLesson = course.entries.first { $0.number > progress.lesson }?.number
+            return ["", "🎉 lesson \(progress.lesson) finished" + (nextLesson.map { " — :lesson \($0) for the next one" } ?? "")]
         }
         progress.step += 1
         save()

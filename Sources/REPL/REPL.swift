@@ -38,7 +38,7 @@ public final class REPL {
         for line in banner() { write(line) }
         for line in tutor.notices { write(line) }
         let start = lesson ?? tutor.progress.lesson
-        if start >= 1, start <= course.entries.count, course.entries[start - 1].file != nil {
+        if course.entry(start)?.file != nil {
             for line in tutor.open(start, step: lesson == nil ? nil : 0) { write(line) }
         }
         while true {

@@ -4,7 +4,6 @@ import CBLAS
 public enum BLAS {
 
     /// Threads OpenBLAS may use for one call.
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
     /// OpenBLAS starts one worker per core, and the engine splits products itself (`parallelSgemm`):

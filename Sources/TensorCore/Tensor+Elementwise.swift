@@ -149,9 +149,8 @@ extension Tensor {
         }
     }
 
-    /// Element-wise maximum / minimum with broadcasting.
+    /// Element-wise maximum with broadcasting.
     public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { zip(a, b) { Swift.max($0, $1) } }
-    public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { zip(a, b) { Swift.min($0, $1) } }
 
     // Comparisons give 1 where true, 0 where false (as floats), broadcasting.
     public static func .== (a: Tensor, b: Tensor) -> Tensor { zip(a, b) { $0 == $1 ? 1 : 0 } }

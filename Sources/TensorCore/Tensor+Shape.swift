@@ -108,7 +108,7 @@ extension Tensor {
     /// Tensors of one shape stacked along a new axis: n × `[A, B]` → `[n, A, B]` (axis 0).
     public static func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
         precondition(!parts.isEmpty, "stack needs at least one tensor")
-        return concat(parts.map { $0.unsqueezed(axis: axis < 0 ? axis : axis) }, axis: axis)
+        return concat(parts.map { $0.unsqueezed(axis: axis) }, axis: axis)
     }
 }
 

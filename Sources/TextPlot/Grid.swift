@@ -1,4 +1,4 @@
-/// Images in rows and columns with captions, side-by-side panels, and strips.
+/// Images in rows and columns with captions, and side-by-side panels.
 public enum GridRenderer {
     /// A grid of images, `columns` per row, each with its caption centred underneath (cut to fit).
     /// All images share one grey `range` so they compare honestly (default: the min…max over all).
@@ -22,11 +22,6 @@ public enum GridRenderer {
     /// Panels side by side, each under its title: `real | fake`.
     public static func panels(_ panels: [(title: String, canvas: Canvas)], gap: Int = 3) -> Canvas {
         Canvas.beside(panels.map { Canvas.stacked([Canvas(text: [centered($0.title, width: $0.canvas.width)]), $0.canvas]) }, gap: gap)
-    }
-
-    /// One row of images (a latent walk), with optional captions.
-    public static func strip(_ images: [GrayImage], captions: [String] = [], range: ClosedRange<Double>? = nil, style: Style) -> Canvas {
-        canvas(images, captions: captions, columns: images.count, range: range, style: style)
     }
 
     /// `text` centred in `width` columns, cut if longer.

@@ -45,22 +45,22 @@ struct RunCommand: ParsableCommand {
             try sweep(try parseLesson(text), seeds: list)
         } else if file.hasSuffix(".md") {
             let lesson = try parseLesson(text)
-            let run = LessonRun(lesson, session: makeSession(seed: root.seed), stop: RunCommand.ctrlCPressed)
-            for line in run.lines { print(line) }
+            // Each line as it happens, straight to standard output (unbuffered, also on a pipe).
+            let run = LessonRun(lesson, session: makeSession(seed: root.seed), stop: RunCommand.ctrlCPressed, onLine: say)
             if let step = run.stoppedAtStep { stopped("at step \(step) of \(lesson.steps.count)") }
             guard run.passed else {
                 for f in run.failures { FileHandle.standardError.write(Data("FAILED: \(f)\n".utf8)) }
                 throw ExitCode(1)
             }
-            print("\nlesson passed: \(lesson.steps.count) steps")
+            say("\nlesson passed: \(lesson.steps.count) steps")
         } else {
             let session = makeSession(seed: root.seed)
             var failed = false
             for (n, cell) in text.components(separatedBy: "\n").enumerated() where !cell.trimmingCharacters(in: .whitespaces).isEmpty && !cell.hasPrefix("#") {
                 if RunCommand.ctrlCPressed() { stopped("before line \(n + 1)") }
-                print(">>> " + cell)
+                say(">>> " + cell)
                 let result = session.run(cell)
-                for line in result.lines { print(line) }
+                for line in result.lines { say(line) }
                 if result.error?.kind == .interrupted { stopped("at line \(n + 1)") }
                 if !result.succeeded { failed = true; break }
             }

@@ -162,3 +162,62 @@ struct TapeTests {
         #expect(abs(x.grad!.item - Float(pow(1.0001, 20_000.0))) < 1e-2)
     }
 }
+
+/// A gradient is the gradient at the forward point: writing an input between forward and backward (an
+/// optimizer step in between) must not change it. Each primitive's pullback keeps what it needs from
+/// the forward pass.
+@Suite("Gradients at the forward point")
+struct ForwardPointTests {
+    /// Gradients of `f(inputs).sum()` for fresh inputs, and for inputs written in place (as SGD and Adam
+    /// write weights) after the forward pass and before backward: they must be the same.
+    func expectForwardPoint(_ name: String, _ shapes: [[Int]], positive: Bool = false, _ f: ([Variable]) -> Variable,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        let values = GradCheckTests.inputs(shapes, positive: positive)
+        let fresh = values.map { Variable($0, requiresGrad: true) }
+        f(fresh).sum().backward()
+        let written = values.map { Variable($0, requiresGrad: true) }
+        let loss = f(written).sum()
+        for v in written { v.value.addInPlace(v.value.map { _ in 0.5 }, scale: 1) }   // the "optimizer step"
+        loss.backward()
+        for (i, (a, b)) in zip(fresh, written).enumerated() {
+            #expect(a.grad?.scalars == b.grad?.scalars, "\(name): the gradient of input \(i) moved with its value", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("the issue's cells: (a @ b).sum(), then b changes, then backward gives the old b")
+    func issueSequence() {
+        let a = Variable(Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]), requiresGrad: true)
+        let b = Variable(Tensor(shape: [3, 1], scalars: [1, -1, 2]), requiresGrad: true)
+        let y = Variable.matmul(a, b).sum()
+        b.value.addInPlace(Tensor(shape: [3, 1], scalars: [10, 10, 10]))
+        y.backward()
+        #expect(a.grad?.scalars == [1, -1, 2, 1, -1, 2])
+    }
+
+    @Test func binaryPrimitives() {
+        expectForwardPoint("add", [[3, 4], [4]]) { $0[0] + $0[1] }
+        expectForwardPoint("sub", [[3, 1], [1, 4]]) { $0[0] - $0[1] }
+        expectForwardPoint("mul", [[2, 3, 4], [3, 1]]) { $0[0] * $0[1] }
+        expectForwardPoint("div", [[3, 4], [3, 4]], positive: true) { $0[0] / $0[1] }
+        var noise = SeededGenerator(seed: 11)
+        let condition = Tensor.randn([3, 4], using: &noise) .> Tensor(0)
+        expectForwardPoint("where", [[3, 4], [3, 4]]) { Variable.where(condition, $0[0], $0[1]) }
+        expectForwardPoint("matmul", [[3, 4], [4, 2]]) { Variable.matmul($0[0], $0[1]) }
+        expectForwardPoint("batched matmul", [[2, 3, 4], [4, 2]]) { Variable.matmul($0[0], $0[1]) }
+    }
+
+    @Test func layers() {
+        expectForwardPoint("linear", [[4, 3], [2, 3], [2]]) { Variable.linear($0[0], weight: $0[1], bias: $0[2]) }
+        expectForwardPoint("conv2d", [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) { Variable.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
+        expectForwardPoint("conv_transpose2d", [[2, 2, 3, 3], [2, 3, 4, 4], [3]]) {
+            Variable.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        expectForwardPoint("batch_norm", [[4, 3], [3], [3]]) { v in
+            // Weighted so that ∂γ and ∂x are not zero (the plain sum of a normalised batch is constant in x).
+            Variable.batchNorm(v[0], gamma: v[1], beta: v[2], eps: 1e-5).0 * Variable(Tensor(shape: [4, 3], scalars: (0..<12).map { Float($0) }))
+        }
+        expectForwardPoint("log, pow, abs, relu, clamp", [[3, 4]], positive: true) { x in
+            x[0].log() + x[0].pow(3) + x[0].abs() + x[0].relu() + x[0].clamp(min: 0.5, max: 1.5)
+        }
+    }
+}

@@ -27,3 +27,32 @@ struct LessonFileTests {
         #expect(!run.lines.contains { $0.contains("{?") }, "a {value} in the prose failed to evaluate")
     }
 }
+
+/// The course is what the lessons folder holds: no list of titles by hand.
+@Suite("The course catalog")
+struct CourseCatalogTests {
+    @Test("a file dropped into lessons/ appears with its own title, numbered by its name")
+    func droppedFileAppears() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ganbook-course-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, text) in [("01-tensors.md", "# Tensors\n\nintro\n"), ("06-anything.md", "# What else a GAN does\n"),
+                             ("07-untitled-thing.md", "no heading\n"), ("notes.md", "# Not a lesson\n"), ("6-short.md", "# Nope\n")] {
+            try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let course = Course(lessonsFolder: folder)
+        #expect(course.entries.map(\.number) == [1, 6, 7])
+        #expect(course.entries.map(\.title) == ["Tensors", "What else a GAN does", "Untitled thing"])
+        #expect(course.listing().map { $0.trimmingCharacters(in: .whitespaces) }.first?.hasPrefix("1. Tensors") == true)
+        #expect(course.listing()[1].contains("6. What else a GAN does"))
+        guard case .failure(let error) = course.lesson(2) else { Issue.record("lesson 2 should not exist"); return }
+        #expect(error.message == "there is no lesson 2 (the lessons: 1, 6, 7)")
+    }
+
+    @Test("the project's lessons are numbered 1 to 5 with the titles of their files")
+    func projectLessons() {
+        let course = Course(lessonsFolder: LessonFileTests.root.appendingPathComponent("lessons").path)
+        #expect(Array(course.entries.map(\.number).prefix(5)) == [1, 2, 3, 4, 5])
+        #expect(course.entries[3].title == "The counterfeiter and the treasurer")
+    }
+}
