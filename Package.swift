@@ -10,6 +10,9 @@ let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
+/// Each module's folder has a README.md (what it holds, what it may import, its letters): not a source.
+let readme = ["README.md"]
+
 let package = Package(
     name: "ganbook",
     products: [
@@ -29,26 +32,26 @@ let package = Package(
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
         // MARK: - Engine
-        .target(name: "TensorCore", dependencies: ["CBLAS", "CSystem"], swiftSettings: numericSettings),
-        .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: numericSettings),
-        .target(name: "NN", dependencies: ["Autograd", "TensorCore"], swiftSettings: numericSettings),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CSystem"], exclude: readme, swiftSettings: numericSettings),
+        .target(name: "Autograd", dependencies: ["TensorCore"], exclude: readme, swiftSettings: numericSettings),
+        .target(name: "NN", dependencies: ["Autograd", "TensorCore"], exclude: readme, swiftSettings: numericSettings),
 
         // MARK: - Data
-        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], exclude: readme),
 
         // MARK: - Leaves: pictures
-        .target(name: "TextPlot", dependencies: ["CZlib"]),
-        .target(name: "CellLanguage"),
+        .target(name: "TextPlot", dependencies: ["CZlib"], exclude: readme),
+        .target(name: "CellLanguage", exclude: readme),
 
         // MARK: - Notebook
-        .target(name: "Notebook", dependencies: ["CellLanguage", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"]),
+        .target(name: "Notebook", dependencies: ["CellLanguage", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
 
         // MARK: - Terminal and executable
-        .target(name: "REPL", dependencies: ["Notebook", "Datasets", "TextPlot", "TensorCore", "CReadline"]),
+        .target(name: "REPL", dependencies: ["Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
         .executableTarget(name: "ganbook", dependencies: [
             "REPL", "Notebook", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: readme),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),

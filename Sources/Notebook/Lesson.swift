@@ -18,7 +18,7 @@ public struct Lesson: Sendable, Equatable {
         public var expectations: [Int: [String]] = [:]
         public var check: String?
         /// The check claims that something learned (```check learning): with learning switched off
-        /// (`ganbook run --engine frozen`) it must fail, which the lesson tests prove.
+        /// (`ganbook run --frozen`) it must fail, which the lesson tests prove.
         public var checkClaimsLearning = false
         public var hints: [String] = []
         public var predict: Predict?
