@@ -49,12 +49,8 @@ public struct Arguments {
             if let d { return d }
             throw CellError(.type, "\(function)() needs the argument '\(name)'", at: range)
         }
-        switch v {
-        case .number(let x): return x
-        case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.value.count == 1: return Double(t.value.scalars[0])
-        default: throw CellError(.type, "\(name) must be a number, got \(v.typeName)", at: r)
-        }
+        guard let x = WholeNumber.number(v) else { throw CellError(.type, "\(name) must be a number, got \(v.typeName)", at: r) }
+        return x
     }
 
     /// A whole number within `bounds`, through the one door (`WholeNumber`): every count, step, size
@@ -102,7 +98,8 @@ public struct Arguments {
         return try Interpreter.asTensor(v, at: r, what: name)
     }
 
-    /// A shape given as separate numbers `zeros(2, 3)`, as a list `zeros([2, 3])`, or as keyword `size`.
+    /// A shape given as separate numbers `zeros(2, 3)`, as a list `zeros([2, 3])`, or as keyword `size`;
+    /// refused when a tensor of it would exceed the budget.
     public func shape(from start: Int, name: String = "size") throws(CellError) -> [Int] {
         var values: [(Value, SourceRange)] = []
         if let (v, r) = keywords[name] { values = [(v, r)] } else { values = positional.dropFirst(start).map { ($0.value, $0.range) } }

@@ -19,12 +19,13 @@ extension Builtins {
                 data = try interp.loadDataset(.mnist, at: args.range)
             }
             var batch: Int
-            do throws(CellError) { batch = try args.count(nil, "batch", default: 64, from: 2, max: min(512, data.train.count)) } catch {
+            do throws(CellError) { batch = try args.count(nil, "batch", default: 64, from: GANCheckpointSettings.batchRange.lowerBound,
+                                                        max: min(GANCheckpointSettings.batchRange.upperBound, data.train.count)) } catch {
                 throw CellError(error.kind, error.message, at: error.range, hint: "at least 2: BatchNorm needs two images to measure a spread")
             }
             var lr = try args.number(nil, "lr", default: 2e-4)
             var lrD = args.value(nil, "lr_d") == nil ? lr : try args.number(nil, "lr_d")
-            var k = try args.count(nil, "k", default: 1, from: 1, max: 100)
+            var k = try args.int(nil, "k", default: 1, in: GANCheckpointSettings.dStepsRange)   // what a checkpoint may hold too
             let smooth = try args.number(nil, "smooth", default: 1)
             guard smooth > 0.5 && smooth <= 1 else { throw CellError(.value, "smooth is D's target for real images, in (0.5, 1]", at: args.range) }
             var betas: (Float, Float) = (0.5, 0.999)

@@ -21,7 +21,6 @@ extension Builtins {
         define("full", "full(size, value)", "A tensor filled with one value.", example: "full([2, 2], 7)", topic: "tensors") { args, _ throws(CellError) in
             try args.accept(keywords: ["size", "value", "requires_grad"], maxPositional: 2)
             let shape = try Arguments(function: "full", positional: Array(args.positional.prefix(1)), keywords: args.keywords.filter { $0.key == "size" }, range: args.range).shape(from: 0)
-            try Interpreter.checkBudget(shape, at: args.range)
             return .tensor(Variable(.full(shape, Float(try args.number(1, "value"))), requiresGrad: try args.bool(nil, "requires_grad", default: false)))
         },
         define("randint", "randint(low, high, size)", "Random whole numbers in [low, high), as a float tensor.", example: "randint(0, 10, [5])", topic: "tensors") { args, interp throws(CellError) in
@@ -29,7 +28,6 @@ extension Builtins {
             let low = try args.int(0, "low", in: -(1 << 24)...(1 << 24)), high = try args.int(1, "high", in: -(1 << 24)...(1 << 24))
             guard high > low else { throw CellError(.value, "randint needs high > low, got \(low) and \(high)", at: args.range) }
             let shape = try Arguments(function: "randint", positional: Array(args.positional.dropFirst(2)), keywords: args.keywords.filter { $0.key == "size" }, range: args.range).shape(from: 0)
-            try Interpreter.checkBudget(shape, at: args.range)
             return .tensor(Variable(.randint(low, high, shape, using: &interp.generator)))
         },
         define("arange", "arange(start=0, end, step=1)", "Evenly spaced values in [start, end).", example: "arange(0, 10, 2)", topic: "tensors") { args, _ throws(CellError) in
@@ -121,7 +119,6 @@ extension Builtins {
         define(name, "\(name)(*size, requires_grad=False)", summary, example: example, topic: "tensors") { args, interp throws(CellError) in
             try args.accept(keywords: ["size", "requires_grad"], maxPositional: 8)
             let shape = try args.shape(from: 0)
-            try Interpreter.checkBudget(shape, at: args.range)
             return .tensor(Variable(make(shape, args, interp), requiresGrad: try args.bool(nil, "requires_grad", default: false)))
         }
     }

@@ -71,13 +71,12 @@ public final class Interpreter {
             let result = try binary(op, current, try evaluate(valueExpr), range: range, leftRange: target.range, rightRange: valueExpr.range)
             try assign(target, result)
             return nil
-        case .forLoop(let name, let iterableExpr, let body, let range):
+        case .forLoop(let name, let iterableExpr, let body, _):
             let items = try iterate(try evaluate(iterableExpr), at: iterableExpr.range)
             guard items.count <= Interpreter.maximumLoopIterations else {
                 throw CellError(.limit, "this loop would run \(items.count) times; a loop may run at most \(Interpreter.maximumLoopIterations) times", at: iterableExpr.range)
             }
-            for i in 0..<items.count {
-                try checkInterrupt(at: range)
+            for i in 0..<items.count {   // each body statement hears Ctrl-C (`execute`)
                 variables[name] = items.item(i)
                 for s in body { _ = try execute(s) }
             }

@@ -55,7 +55,8 @@ public enum WholeNumber {
         return a < 0 ? a + rank : a
     }
 
-    /// Numbers, booleans and one-element tensors as a `Double`; nil for anything else.
+    /// Numbers, booleans and one-element tensors as a `Double`; nil for anything else (also the reading
+    /// behind `Arguments.number`).
     static func number(_ v: Value) -> Double? {
         switch v {
         case .number(let x): return x
