@@ -39,28 +39,36 @@ let package = Package(
         // MARK: - Data
         .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], exclude: readme),
 
+        // MARK: - The GAN lab: models, the one adversarial step, the trainer, judging, the coin game
+        .target(name: "GANLab", dependencies: ["NN", "Autograd", "TensorCore", "Datasets"], exclude: readme, swiftSettings: numericSettings),
+
         // MARK: - Leaves: pictures
         .target(name: "TextPlot", dependencies: ["CZlib"], exclude: readme),
         .target(name: "CellLanguage", exclude: readme),
 
         // MARK: - Notebook
-        .target(name: "Notebook", dependencies: ["CellLanguage", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
+        .target(name: "Notebook", dependencies: ["CellLanguage", "GANLab", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
+
+        // MARK: - Lessons (catalog, parser, the one step machine) and the fuzzers
+        .target(name: "Lessons", dependencies: ["Notebook", "CellLanguage"], exclude: readme),
+        .target(name: "Fuzzing", dependencies: ["Notebook", "Datasets", "NN", "TensorCore"], exclude: readme),
 
         // MARK: - Terminal and executable
-        .target(name: "REPL", dependencies: ["Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
+        .target(name: "REPL", dependencies: ["Lessons", "Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
         .executableTarget(name: "ganbook", dependencies: [
-            "REPL", "Notebook", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
+            "REPL", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: readme),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
+        // NNTests also pins the reference GAN (GANLab) against the same PyTorch fixture file.
+        .testTarget(name: "NNTests", dependencies: ["NN", "GANLab"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorCore", "CellLanguage"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Notebook", "ganbook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GANLab", "Lessons", "Fuzzing", "TensorCore", "CellLanguage", "TextPlot"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Lessons", "Notebook", "ganbook"]),
     ]
 )

@@ -14,6 +14,7 @@ import TensorCore
 public final class Adam: Optimizer {
     public let parameters: [(name: String, variable: Variable)]
     public var learningRate: Float
+    public var isFrozen = false
     public let beta1: Float
     public let beta2: Float
     public let eps: Float
@@ -36,7 +37,7 @@ public final class Adam: Optimizer {
     }
 
     public func step() {
-        guard !Learning.frozen else { return }
+        guard !isFrozen else { return }
         Profiler.measure("Adam") { update() }
     }
 

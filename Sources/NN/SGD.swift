@@ -10,6 +10,7 @@ import TensorCore
 public final class SGD: Optimizer {
     public let parameters: [(name: String, variable: Variable)]
     public var learningRate: Float
+    public var isFrozen = false
     public let momentum: Float
     public let weightDecay: Float
     /// The momentum buffer of each parameter (nil until its first step).
@@ -24,7 +25,7 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
-        guard !Learning.frozen else { return }
+        guard !isFrozen else { return }
         for (i, (_, p)) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             var d = grad

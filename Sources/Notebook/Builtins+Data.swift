@@ -20,14 +20,14 @@ extension Builtins {
 
 extension Interpreter {
     /// Loads (once) a dataset, or says exactly what to do when it is missing or broken.
-    func loadDataset(_ name: DatasetName, at range: SourceRange) throws(CellError) -> DatasetValue {
+    func loadDataset(_ name: DatasetName, at range: SourceRange) throws(CellError) -> ImageDataset {
         if let cached = datasetCache[name] { return cached }
         guard let directory = dataDirectory else { throw CellError(.value, "no data folder is set for this session", at: range) }
         guard let source = directory.source(of: name) else {
             throw CellError(.value, "\(name.title) is not on this machine", at: range, hint: "run `make data` (or `ganbook data fetch`) in a terminal, then try again")
         }
         do {
-            let value = DatasetValue(name: name, train: try directory.load(name, .train), test: try directory.load(name, .test), source: source)
+            let value = ImageDataset(name: name, train: try directory.load(name, .train), test: try directory.load(name, .test), source: source)
             datasetCache[name] = value
             return value
         } catch {
@@ -36,7 +36,7 @@ extension Interpreter {
     }
 }
 
-extension DatasetValue {
+extension ImageDataset {
     /// Methods and attributes: `image(i)`, `label(i)`, `images(start, end)`, `labels(start, end)`, `batch(n)`, `classes`, sizes.
     static let attributeNames = ["image", "label", "images", "labels", "batch", "classes", "train_size", "test_size", "source"]
 

@@ -1,5 +1,6 @@
 import CellLanguage
 import Datasets
+import GANLab
 import NN
 import TensorCore
 
@@ -11,7 +12,7 @@ extension Builtins {
             try args.accept(keywords: ["arch", "data", "batch", "lr", "lr_d", "betas", "k", "smooth", "preset", "seed"], maxPositional: 0)
             let archName = try args.string(nil, "arch", default: "dcgan")
             guard var arch = GANArchitecture(rawValue: archName) else { throw CellError(.value, "arch is \"dcgan\" or \"mlp\"", at: args.range) }
-            let data: DatasetValue
+            let data: ImageDataset
             if let (v, r) = args.value(nil, "data") {
                 guard case .dataset(let d) = v else { throw CellError(.type, "data must be mnist() or fashion(), got \(v.typeName)", at: r) }
                 data = d
@@ -48,8 +49,10 @@ extension Builtins {
             }
             guard lr > 0, lrD > 0, lr < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
             let seed = try args.seed(nil, default: interp.seed)
-            return .object(GANTrainer(architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
-                                      betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed))
+            let gan = GANTrainer(architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
+                                 betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed)
+            gan.pair.freezeLearning(interp.settings.learningFrozen)
+            return .object(gan)
         },
         define("load_gan", "load_gan(path, data=None)", "A GAN saved with gan.save(), ready to continue exactly where it stopped.",
                example: "gan = load_gan(\"digits.safetensors\")", topic: "gan") { args, interp throws(CellError) in
@@ -60,7 +63,7 @@ extension Builtins {
             }
             let checkpoint: (tensors: [(name: String, tensor: Tensor)], metadata: [String: String])
             do throws(CheckpointError) { checkpoint = try SafeTensors.load(path) } catch { throw failure(error) }
-            let dataset: DatasetValue
+            let dataset: ImageDataset
             if let (v, _) = args.value(nil, "data"), case .dataset(let d) = v {
                 dataset = d
             } else {
@@ -70,6 +73,7 @@ extension Builtins {
             }
             do throws(CheckpointError) {
                 let gan = try GANTrainer.restore(checkpoint.tensors, metadata: checkpoint.metadata, from: path, dataset: dataset)
+                gan.pair.freezeLearning(interp.settings.learningFrozen)
                 interp.emit(["loaded a GAN at step \(gan.steps) from \(path)"])
                 return .object(gan)
             } catch {
@@ -103,7 +107,9 @@ extension Builtins {
             try args.accept(keywords: ["coins", "counterfeiter_lr", "treasurer_lr", "k", "preset", "seed"], maxPositional: 0)
             let s = try coinSettings(args)
             let seed = try args.seed(nil, default: interp.seed)
-            return .object(CoinGame(seed: seed, coins: s.coins, counterfeiterLR: s.lrG, treasurerLR: s.lrD, treasurerSteps: s.k))
+            let game = CoinGame(seed: seed, coins: s.coins, counterfeiterLR: s.lrG, treasurerLR: s.lrD, treasurerSteps: s.k)
+            game.freezeLearning(interp.settings.learningFrozen)
+            return .object(game)
         },
         define("coins_games", "coins_games(n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None)",
                "n coin games with the same settings and different seeds, played side by side: one game is chance, a tendency over games is a fact. Game i has seed (session seed) × n + i.",
@@ -111,8 +117,9 @@ extension Builtins {
             try args.accept(keywords: ["n", "coins", "counterfeiter_lr", "treasurer_lr", "k", "preset"], maxPositional: 1)
             let n = try args.count(0, "n", default: 8, from: 1, max: 64)
             let s = try coinSettings(args)
-            return .object(CoinGamesObject(CoinGames(count: n, baseSeed: interp.seed, coins: s.coins, counterfeiterLR: s.lrG,
-                                                     treasurerLR: s.lrD, treasurerSteps: s.k)))
+            let games = CoinGames(count: n, baseSeed: interp.seed, coins: s.coins, counterfeiterLR: s.lrG, treasurerLR: s.lrD, treasurerSteps: s.k)
+            for game in games.games { game.freezeLearning(interp.settings.learningFrozen) }
+            return .object(CoinGamesObject(games))
         },
     ]
 }

@@ -132,13 +132,15 @@ extension Builtins {
             return .number(Double(Loss.accuracy(logits.value, target)))
         },
         define("SGD", "SGD(params, lr, momentum=0, weight_decay=0)", "Stochastic gradient descent: p -= lr·grad (with momentum: a running sum).",
-               example: "opt = SGD(net.parameters(), lr=0.1)", topic: "optimizers") { args, _ throws(CellError) in
+               example: "opt = SGD(net.parameters(), lr=0.1)", topic: "optimizers") { args, interp throws(CellError) in
             try args.accept(keywords: ["params", "lr", "momentum", "weight_decay"], maxPositional: 4)
-            return .optimizer(SGD(try parameters(args), learningRate: Float(try learningRate(args)),
-                                  momentum: Float(try args.number(2, "momentum", default: 0)), weightDecay: Float(try args.number(3, "weight_decay", default: 0))))
+            let sgd = SGD(try parameters(args), learningRate: Float(try learningRate(args)),
+                          momentum: Float(try args.number(2, "momentum", default: 0)), weightDecay: Float(try args.number(3, "weight_decay", default: 0)))
+            sgd.isFrozen = interp.settings.learningFrozen
+            return .optimizer(sgd)
         },
         define("Adam", "Adam(params, lr=0.001, betas=[0.9, 0.999], eps=1e-8, weight_decay=0)", "Adam: steps scaled by running averages of the gradient and its square.",
-               example: "opt = Adam(net.parameters(), lr=2e-4, betas=[0.5, 0.999])", topic: "optimizers") { args, _ throws(CellError) in
+               example: "opt = Adam(net.parameters(), lr=2e-4, betas=[0.5, 0.999])", topic: "optimizers") { args, interp throws(CellError) in
             try args.accept(keywords: ["params", "lr", "betas", "eps", "weight_decay"], maxPositional: 2)
             var betas: (Float, Float) = (0.9, 0.999)
             if let (v, r) = args.value(nil, "betas") {
@@ -147,8 +149,10 @@ extension Builtins {
                 }
                 betas = (Float(b1), Float(b2))
             }
-            return .optimizer(Adam(try parameters(args), learningRate: Float(try args.number(1, "lr", default: 1e-3)), betas: betas,
-                                   eps: Float(try args.number(nil, "eps", default: 1e-8)), weightDecay: Float(try args.number(nil, "weight_decay", default: 0))))
+            let adam = Adam(try parameters(args), learningRate: Float(try args.number(1, "lr", default: 1e-3)), betas: betas,
+                            eps: Float(try args.number(nil, "eps", default: 1e-8)), weightDecay: Float(try args.number(nil, "weight_decay", default: 0)))
+            adam.isFrozen = interp.settings.learningFrozen
+            return .optimizer(adam)
         },
     ]
 

@@ -1,3 +1,5 @@
+import Datasets
+import GANLab
 import Autograd
 import CellLanguage
 import Foundation

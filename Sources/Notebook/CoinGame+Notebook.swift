@@ -1,10 +1,13 @@
 import Autograd
 import CellLanguage
+import GANLab
 import NN
 import TensorCore
 import TextPlot
 
-extension CoinGame {
+extension CoinGame: NotebookObject, SeriesProvider {
+    public var typeName: String { "coin game" }
+
     static let members: [String: HelpEntry] = [
         "round": HelpEntry("game.round()", "One round: the counterfeiter mints coins, the treasurer judges them (✓ taken, ✗ refused, with its confidence), then both learn.", example: "game.round()", topic: "gan"),
         "rounds": HelpEntry("game.rounds(n)", "n rounds, one summary line every n/10 rounds.", example: "game.rounds(100)", topic: "gan"),
@@ -33,8 +36,8 @@ extension CoinGame {
 
     public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
         switch name {
-        case "counterfeiter": return .module(pair.G)
-        case "treasurer": return .module(pair.D)
+        case "counterfeiter": return .module(counterfeiter)
+        case "treasurer": return .module(treasurer)
         case "rounds_played": return .number(Double(round))
         case "acceptance": return .number(acceptance.last ?? 0)
         case "fake_means": return .list((fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
@@ -59,7 +62,7 @@ extension CoinGame {
                 let r = self.playRound()
                 let style = interp.display.style
                 let shown = min(self.coinsPerRound, max(1, (interp.display.width - 2) / 5))
-                let row = self.coinRow(r.fakes.rows(Array(0..<shown)), verdicts: r.verdicts.rows(Array(0..<shown)), style: style)
+                let row = CoinPicture.row((0..<shown).map { Array(r.fakes.scalars[($0 * 4)..<($0 * 4 + 4)]) }, verdicts: Array(r.verdicts.scalars[0..<shown]), style: style)
                 interp.emit(["round \(self.round): the counterfeiter minted \(self.coinsPerRound) coins; the treasurer took \(r.accepted) of them"])
                 interp.emit(Canvas(rows: row))
                 interp.emit([self.summary(r)])
@@ -132,6 +135,12 @@ extension CoinGame {
         let field = Heatmap.field(values, xRange: -1...1, yRange: -1...1, points: points, xLabel: CoinGame.features[fx], yLabel: CoinGame.features[fy], style: style)
         let legend = Canvas(text: ["shaded: the treasurer's belief \"real\" (light 0 … dark 1); o real coins, x fakes"])
         return Canvas.stacked([field, legend])
+    }
+}
+
+extension CoinGame {
+    public func series() -> [Series] {
+        [Series("treasurer loss", lossD), Series("counterfeiter loss", lossG), Series("fakes accepted", acceptance)]
     }
 }
 

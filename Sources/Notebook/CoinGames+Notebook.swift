@@ -1,4 +1,6 @@
+import Datasets
 import CellLanguage
+import GANLab
 import TextPlot
 
 /// `coins_games(8, preset="collapse")` in a cell: eight games side by side, measured together.

@@ -2,11 +2,14 @@ import Autograd
 import CellLanguage
 import Datasets
 import Foundation
+import GANLab
 import NN
 import TensorCore
 import TextPlot
 
-extension GANTrainer {
+extension GANTrainer: NotebookObject {
+    public var typeName: String { "GAN" }
+
     static let members: [String: HelpEntry] = [
         "step": HelpEntry("gan.step(explain=False)", "One training step: D learns, then G learns; one line of numbers (explain=True narrates each sub-step).", example: "gan.step()", topic: "gan"),
         "step_d": HelpEntry("gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan"),
@@ -50,9 +53,9 @@ extension GANTrainer {
                 try args.accept(keywords: ["explain"], maxPositional: 1)
                 try interp.checkInterrupt(at: args.range)
                 let explain = try args.bool(0, "explain", default: false)
-                let r = self.step()
+                let r = self.step(stopEarly: { interp.stopRequested })
                 interp.emit(explain ? self.explain(r) : [self.line(r)])
-                if self.dSteps > 1, isInterruptRequested {
+                if r.dUpdates < self.dSteps {
                     interp.emit(["stopped by Ctrl-C: this step made fewer than its \(self.dSteps) D updates, then G's update as usual"])
                 }
                 return .none
@@ -63,7 +66,7 @@ extension GANTrainer {
                 self.pair.G.train(); self.pair.D.train()
                 self.snapshot()
                 let d = self.pair.updateD(real: self.realBatch(), fake: self.pair.G(Variable(self.latentBatch())), realLabel: self.realLabel)
-                interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANTrainer.gradientNorm(self.pair.D)))"])
+                interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANPair.gradientNorm(self.pair.D)))"])
                 return .none
             }
         case "step_g":
@@ -72,7 +75,7 @@ extension GANTrainer {
                 self.pair.G.train(); self.pair.D.train()
                 self.snapshot()
                 let g = self.pair.updateG(fake: self.pair.G(Variable(self.latentBatch())))
-                interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANTrainer.gradientNorm(self.pair.G)))"])
+                interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(self.pair.G)))"])
                 return .none
             }
         case "train":
@@ -201,8 +204,8 @@ extension GANTrainer {
         var done = 0
         var stoppedEarly = false
         while done < total {
-            if interruptRequested.exchange(false, ordering: .relaxed) { stoppedEarly = true; break }
-            let r = step()
+            if interp.takeStopRequest() { stoppedEarly = true; break }
+            let r = step(stopEarly: { interp.stopRequested })
             done += 1
             if done % every == 0 || done == total { recordFrame() }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -227,7 +230,7 @@ extension GANTrainer {
 
     func statsTable(charset: Charset) -> [String] {
         // The weights before the last update are in the newest undo snapshot: ‖Δw‖/‖w‖ comes from there.
-        let before = snapshots.last.map { Dictionary($0.state.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+        let before = weightsBeforeLastStep
         var rows: [[String]] = []
         for (prefix, model) in [("G.", pair.G), ("D.", pair.D)] {
             for (name, p) in model.namedParameters() {

@@ -1,3 +1,4 @@
+import Datasets
 import Autograd
 import CellLanguage
 import NN
@@ -73,7 +74,7 @@ extension Interpreter {
             }
         case .dataset(let d):
             if let v = try d.attribute(name, interpreter: self, at: range) { return v }
-            throw noAttribute(base, name, at: range, known: DatasetValue.attributeNames)
+            throw noAttribute(base, name, at: range, known: ImageDataset.attributeNames)
         case .object(let o):
             if let v = try o.attribute(name, interpreter: self) { return v }
             throw noAttribute(base, name, at: range, known: o.attributeNames)

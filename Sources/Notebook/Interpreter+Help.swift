@@ -1,3 +1,4 @@
+import Datasets
 import Autograd
 import CellLanguage
 import NN
@@ -41,7 +42,7 @@ extension Interpreter {
         case .optimizer:
             return format(v) + ["  methods: " + Interpreter.optimizerMembers.keys.sorted().joined(separator: ", ")]
         case .dataset:
-            return format(v) + ["  methods: " + DatasetValue.attributeNames.joined(separator: ", ")]
+            return format(v) + ["  methods: " + ImageDataset.attributeNames.joined(separator: ", ")]
         case .object(let o):
             return o.describe(style: display) + ["  attributes and methods: " + o.attributeNames.joined(separator: ", ")]
         default:
@@ -90,12 +91,13 @@ extension Interpreter {
         return names.filter { $0.hasPrefix(tail) }.sorted()
     }
 
-    func memberNames(_ v: Value) -> [String] {
+    /// What `value.` offers: attributes and methods, for completion, help and the fuzzer.
+    public func memberNames(_ v: Value) -> [String] {
         switch v {
         case .tensor: return Array(Interpreter.tensorMembers.keys) + Array(Interpreter.tensorMethodBuiltins)
         case .module(let m): return Array(Interpreter.moduleMembers.keys) + m.ownParameters.map(\.name) + m.ownBuffers.map(\.name) + m.children.map(\.name)
         case .optimizer: return Array(Interpreter.optimizerMembers.keys)
-        case .dataset: return DatasetValue.attributeNames
+        case .dataset: return ImageDataset.attributeNames
         case .object(let o): return o.attributeNames
         default: return []
         }

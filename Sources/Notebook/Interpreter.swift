@@ -20,12 +20,20 @@ public final class Interpreter {
     /// Where long work shows live progress (a progress line redrawn in place, animation frames) while
     /// a cell runs. The REPL sets it on a terminal; without it, progress becomes sparse output lines.
     public var live: ((LiveOutput) -> Void)?
+    /// What the runner of this session told it: quick mode, frozen learning, the classifier's file.
+    public var settings = SessionSettings()
     /// Quick mode (`ganbook run --quick`, CI): lessons cut long training through `quick(a, b)`.
-    public var quickMode = false
+    public var quickMode: Bool {
+        get { settings.quickMode }
+        set { settings.quickMode = newValue }
+    }
+    /// Classifiers trained by `gan.score()` to judge with, by dataset and length of training: the same
+    /// recipe from the same seeds gives the same network, so it is trained once per session.
+    var trainedJudges: [String: Module] = [:]
     /// How deep `evaluate` is in the tree of the expression it evaluates.
     var evaluationDepth = 0
     /// Loaded datasets, so `mnist()` reads its files once.
-    var datasetCache: [DatasetName: DatasetValue] = [:]
+    var datasetCache: [DatasetName: ImageDataset] = [:]
 
     /// Limits that keep any input from hanging or exhausting the machine.
     public static let maximumLoopIterations = 10_000_000
@@ -86,6 +94,12 @@ public final class Interpreter {
             return nil
         }
     }
+
+    /// Whether Ctrl-C asks the running work to stop (read, not cleared: `checkInterrupt` clears it).
+    var stopRequested: Bool { isInterruptRequested }
+
+    /// Whether Ctrl-C asked to stop, clearing the request: for loops that stop cleanly and say so.
+    func takeStopRequest() -> Bool { interruptRequested.exchange(false, ordering: .relaxed) }
 
     public func checkInterrupt(at range: SourceRange?) throws(CellError) {
         if interruptRequested.exchange(false, ordering: .relaxed) {

@@ -1,5 +1,6 @@
 import Autograd
 import CellLanguage
+import GANLab
 import NN
 import TensorCore
 

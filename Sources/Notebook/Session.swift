@@ -42,15 +42,4 @@ public final class Session {
             return CellResult(outputs: outputs + [.text(rendered)], error: error, lines: outputs.flatMap(\.plainLines) + rendered)
         }
     }
-
-    /// Evaluates one expression of a lesson file (`{value}` in prose, a condition, a check, a predict
-    /// answer); the error when it fails. Such expressions may only read (`ReadOnlyExpression`): a
-    /// lesson must not write files or change the session when a step is shown.
-    public func evaluate(_ expression: String) -> Result<Value, CellError> {
-        do {
-            let e = try Parser.parseExpression(expression)
-            try ReadOnlyExpression.check(e)
-            return .success(try interpreter.evaluate(e))
-        } catch { return .failure(error) }
-    }
 }

@@ -14,7 +14,7 @@ public enum Value {
     case tensor(Variable)
     case module(Module)
     case optimizer(Optimizer)
-    case dataset(DatasetValue)
+    case dataset(ImageDataset)
     case function(Function)
     /// A richer notebook object with its own attributes and methods (GAN trainer, coin game…).
     case object(NotebookObject)
@@ -74,15 +74,4 @@ public protocol NotebookObject: AnyObject {
     func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value?
     /// How it prints.
     func describe(style: DisplayStyle) -> [String]
-}
-
-/// A dataset as cells see it: the training split, the test split, and names of the classes.
-public final class DatasetValue {
-    public let name: DatasetName
-    public let train: LabeledImages
-    public let test: LabeledImages
-    public let source: String
-    public init(name: DatasetName, train: LabeledImages, test: LabeledImages, source: String) {
-        (self.name, self.train, self.test, self.source) = (name, train, test, source)
-    }
 }

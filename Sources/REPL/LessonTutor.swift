@@ -1,3 +1,4 @@
+import Lessons
 import Notebook
 
 /// Guides the learner through a lesson at the prompt: shows each step, pre-types its cells, asks

@@ -1,6 +1,7 @@
 import CellLanguage
 import Datasets
 import Foundation
+import Lessons
 import Notebook
 import TensorCore
 import TextPlot

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autograd
 import Datasets
+import GANLab
 import Foundation
 import NN
 import TensorCore

@@ -1,6 +1,8 @@
+import Fuzzing
 import ArgumentParser
 import Datasets
 import Foundation
+import Lessons
 import Notebook
 
 /// `ganbook fuzz`: many random and mutated lines through one session; any crash ends the process.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Lessons
 import Notebook
 import REPL
 import TensorCore

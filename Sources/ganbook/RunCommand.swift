@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NN
+import Lessons
 import Notebook
 import REPL
 import TensorCore
@@ -34,7 +35,6 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         Engine.products = products
-        Learning.frozen = frozen
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             FileHandle.standardError.write(Data("error: can't read \(file)\n".utf8))
             throw ExitCode(2)
@@ -93,7 +93,8 @@ struct RunCommand: ParsableCommand {
         let style = TerminalStyle.detect(ascii: root.ascii, noColor: root.noColor)
         let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width),
                               dataDirectory: DataDirectory(root: root.paths.data))
-        session.interpreter.quickMode = quick
+        session.interpreter.settings.quickMode = quick
+        session.interpreter.settings.learningFrozen = frozen
         return session
     }
 

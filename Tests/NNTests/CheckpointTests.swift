@@ -1,4 +1,5 @@
 import Foundation
+@testable import GANLab
 import Testing
 @testable import NN
 import TensorCore

@@ -1,3 +1,4 @@
+@testable import GANLab
 import Testing
 @testable import Autograd
 @testable import NN

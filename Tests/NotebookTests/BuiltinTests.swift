@@ -1,6 +1,7 @@
 import Testing
 @testable import Notebook
 import TextPlot
+@testable import Fuzzing
 
 @Suite("Builtins, help, completion, pictures and data")
 struct BuiltinTests {

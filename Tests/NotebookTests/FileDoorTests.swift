@@ -4,6 +4,7 @@ import NN
 import Testing
 import TensorCore
 @testable import Notebook
+@testable import Fuzzing
 
 /// A session whose variable `data` is 64 synthetic 28×28 digits, in a fresh folder, with a GAN
 /// checkpoint saved there: what the checkpoint tests below damage one field at a time.

@@ -1,7 +1,10 @@
 import Foundation
+@testable import GANLab
 import Testing
 import TensorCore
 @testable import Notebook
+@testable import Lessons
+import TextPlot
 
 @Suite("The GAN trainer and the coin game", .serialized)
 struct GANTests {
@@ -66,9 +69,9 @@ struct GANTests {
     func scoreFormulas() {
         // Every image certain of a different class, all classes equally: score = number of classes.
         let certain = Tensor.eye(10)
-        #expect(abs(GANTrainer.mnistScore(certain) - 10) < 1e-6)
+        #expect(abs(DigitJudge.mnistScore(certain) - 10) < 1e-6)
         // All images certain of the same class: score 1.
-        #expect(abs(GANTrainer.mnistScore(Tensor.ones([10, 1]) * Tensor([[1, 0, 0]])) - 1) < 1e-6)
+        #expect(abs(DigitJudge.mnistScore(Tensor.ones([10, 1]) * Tensor([[1, 0, 0]])) - 1) < 1e-6)
         // Identical sets are 0 apart; shifting the mean by 2 in one coordinate adds 4.
         var g = SeededGenerator(seed: 1)
         let a = Tensor.randn([500, 3], using: &g)
@@ -124,8 +127,8 @@ struct GANTests {
         #expect(s.run("len(game.history.acceptance)").lines.last == "1")
         #expect(s.run("game.treasurer_map('shape', 'face')").lines.last == "shaded: the treasurer's belief \"real\" (light 0 … dark 1); o real coins, x fakes")
         #expect(s.run("game.treasurer_map('shape', 'colr')").lines.suffix(2) == ["value error: the features are shape, colour, picture, face", "did you mean 'colour'?"])
-        let ascii = CoinGame.glyph([0.9, 0.8, 0.7, 0.6], style: .ascii).map(\.glyph)
+        let ascii = CoinPicture.glyph([0.9, 0.8, 0.7, 0.6], style: .ascii).map(\.glyph)
         #expect(String(ascii) == "Ogfs")
-        #expect(String(CoinGame.glyph([-0.9, -0.8, -0.7, 0], style: .plain).map(\.glyph)) == "▲p≈ ")
+        #expect(String(CoinPicture.glyph([-0.9, -0.8, -0.7, 0], style: .plain).map(\.glyph)) == "▲p≈ ")
     }
 }

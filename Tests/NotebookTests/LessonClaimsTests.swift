@@ -1,5 +1,7 @@
+@testable import GANLab
 import Testing
 @testable import Notebook
+@testable import Lessons
 
 @Suite("Prose that follows the numbers")
 struct ConditionalProseTests {

@@ -2,6 +2,7 @@ import CellLanguage
 import Foundation
 import Testing
 @testable import Notebook
+@testable import Lessons
 
 /// Inputs that once killed the process (issue 14), each now one clear error with a caret, after
 /// which the session goes on. Each is a specification of the one door for numbers, the budget for

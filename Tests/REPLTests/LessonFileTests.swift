@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Notebook
 @testable import REPL
+@testable import Lessons
 
 /// Every lesson in lessons/ runs start to finish in quick mode: no broken cell, every expected output
 /// and every check holds (as `ganbook run --quick` does in CI).

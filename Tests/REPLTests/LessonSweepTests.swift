@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Lessons
 
 /// The promise of every lesson: its checks hold for (nearly) every seed and every correct engine, and a
 /// check that claims learning fails when nothing learns. Each test runs `ganbook run --seeds …` in a

@@ -3,6 +3,7 @@ import Testing
 @testable import Notebook
 @testable import REPL
 import Datasets
+@testable import Lessons
 
 /// A lesson folder with one small lesson, a session, and a REPL whose output is collected.
 final class Harness {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import REPL
 import TensorCore
+@testable import Lessons
 
 @Suite("State that says what happened")
 struct StateFileTests {

@@ -1,25 +1,22 @@
 import Autograd
-import CellLanguage
 import Datasets
 import Foundation
 import NN
 import TensorCore
-import TextPlot
 
-/// The GAN of lesson 5 as a notebook object: the reference DCGAN (or MLP) from the engine, its data,
-/// its own seeded random streams, a history, snapshots for `undo`, and checkpoints.
-///
-/// `gan = GAN()`; `gan.step()`; `gan.train(steps=500)`; `show(gan.sample(16))`; `plot(gan.history)`…
-public final class GANTrainer: NotebookObject {
+/// The GAN of lesson 5: the reference DCGAN (or MLP), its data, its own seeded random streams, a
+/// history, snapshots for `undo`, and checkpoints. It exposes values and reports; the notebook's
+/// adapter (`gan = GAN()`; `gan.step()`; `gan.train(steps=500)`…) turns them into lines and pictures.
+public final class GANTrainer {
     public let pair: GANPair
-    public let dataset: DatasetValue
+    public let dataset: ImageDataset
     public var batchSize: Int
     /// D updates per G update.
     public var dSteps: Int
     /// One-sided label smoothing: D's target for real images (1 = none).
     public var realLabel: Float
-    var sampler: BatchSampler
-    var noise: SeededGenerator
+    public internal(set) var sampler: BatchSampler
+    public internal(set) var noise: SeededGenerator
     /// Fixed noise for the grids recorded during training (the classic "watch it learn").
     let fixedNoise: Tensor
     /// The seed everything above was drawn from (saved, so that a reloaded GAN animates the same noise).
@@ -29,7 +26,8 @@ public final class GANTrainer: NotebookObject {
     /// Grids of G(fixed noise) recorded during training, with the step they were taken at.
     public internal(set) var frames: [(step: Int, images: Tensor)] = []
     var snapshots: [Snapshot] = []
-    static let snapshotLimit = 5
+    /// How many steps `undo` can rewind.
+    public static let snapshotLimit = 5
 
     public struct History: Sendable {
         public var lossD: [Double] = [], lossG: [Double] = [], dReal: [Double] = [], dFake: [Double] = []
@@ -47,7 +45,7 @@ public final class GANTrainer: NotebookObject {
         let historyCount: Int
     }
 
-    public init(architecture: GANArchitecture, dataset: DatasetValue, batchSize: Int, learningRateD: Float, learningRateG: Float,
+    public init(architecture: GANArchitecture, dataset: ImageDataset, batchSize: Int, learningRateD: Float, learningRateG: Float,
                 betas: (Float, Float), dSteps: Int, realLabel: Float, seed: UInt64) {
         var g = SeededGenerator(seed: seed)
         pair = GANPair(architecture, learningRate: learningRateG, betas: betas, using: &g)
@@ -63,24 +61,26 @@ public final class GANTrainer: NotebookObject {
         self.seed = seed
     }
 
-    public var typeName: String { "GAN" }
-
     // MARK: Training
 
     /// What one full step did (for the one-line report and `explain`).
     public struct StepReport {
         public let step: Int
-        public let d: GANPair.DUpdate
+        public let d: DiscriminatorUpdate
+        /// D updates made (fewer than `dSteps` when the step was asked to stop early).
+        public let dUpdates: Int
         public let lossG: Float, dFakeAfter: Float
         public let gradD: Double, gradG: Double
         public let milliseconds: Double
         public let fakeRange: (Float, Float)
     }
 
-    func realBatch() -> Tensor { dataset.train.imageBatch(sampler.next(), range: -1...1) }
-    func latentBatch() -> Tensor { Tensor.randn([batchSize, pair.latent], using: &noise) }
+    /// The next real batch `[batch, 1, 28, 28]` in [−1, 1], and the next noise `[batch, latent]`.
+    public func realBatch() -> Tensor { dataset.train.imageBatch(sampler.next(), range: -1...1) }
+    public func latentBatch() -> Tensor { Tensor.randn([batchSize, pair.latent], using: &noise) }
 
-    func snapshot() {
+    /// Keeps what the next update changes, for `undo` (the last `snapshotLimit` are kept).
+    public func snapshot() {
         let s = Snapshot(steps: steps, state: pair.stateDict(), optimizerG: pair.optimizerG.stateDict(), optimizerD: pair.optimizerD.stateDict(),
                          sampler: sampler, noise: noise, historyCount: history.lossD.count)
         snapshots.append(s)
@@ -88,7 +88,9 @@ public final class GANTrainer: NotebookObject {
     }
 
     /// One step: `dSteps` D updates, then one G update on the last fakes. Records the history.
-    public func step() -> StepReport {
+    /// `stopEarly` is asked between D updates (Ctrl-C): when it says yes, the step ends its extra D
+    /// updates and still makes G's update, so the weights stay whole.
+    public func step(stopEarly: () -> Bool = { false }) -> StepReport {
         // Training uses batch statistics, whatever mode a learner left the networks in (gan.D.eval()).
         pair.G.train()
         pair.D.train()
@@ -96,29 +98,29 @@ public final class GANTrainer: NotebookObject {
         let start = DispatchTime.now().uptimeNanoseconds
         var fake = pair.G(Variable(latentBatch()))
         var d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
-        // Ctrl-C ends the extra D updates early: the step then finishes with G's update, whole, and
-        // the caller (which polls the flag between steps) stops there.
-        for _ in 1..<max(dSteps, 1) where !isInterruptRequested {
+        var dUpdates = 1
+        while dUpdates < dSteps, !stopEarly() {
             fake = pair.G(Variable(latentBatch()))
             d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
+            dUpdates += 1
         }
-        let gradD = GANTrainer.gradientNorm(pair.D)
+        let gradD = GANPair.gradientNorm(pair.D)
         let g = pair.updateG(fake: fake)
-        let gradG = GANTrainer.gradientNorm(pair.G)
+        let gradG = GANPair.gradientNorm(pair.G)
         steps += 1
         history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
         history.dReal.append(Double(d.dReal)); history.dFake.append(Double(d.dFake))
-        return StepReport(step: steps, d: d, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
+        return StepReport(step: steps, d: d, dUpdates: dUpdates, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
                           milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
                           fakeRange: (fake.value.min().item, fake.value.max().item))
     }
 
-    static func norm(_ t: Tensor) -> Double { Double((t * t).sum().item).squareRoot() }
+    /// ‖t‖, the square root of the sum of squares.
+    public static func norm(_ t: Tensor) -> Double { Double((t * t).sum().item).squareRoot() }
 
-    static func gradientNorm(_ m: Module) -> Double {
-        var s = 0.0
-        for p in m.parameters { if let g = p.grad { s += Double((g * g).sum().item) } }
-        return s.squareRoot()
+    /// Every weight of G and D (`G.…`, `D.…`) as it was before the last step, if a snapshot holds it.
+    public var weightsBeforeLastStep: [String: Tensor] {
+        snapshots.last.map { Dictionary($0.state.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
     }
 
     /// Puts back the state from before the last `n` steps (up to the snapshots kept).
@@ -157,7 +159,8 @@ public final class GANTrainer: NotebookObject {
         return noGrad { pair.G(Variable(z)) }.value
     }
 
-    func recordFrame() { frames.append((steps, generate(fixedNoise))) }
+    /// Records G(fixed noise) at the current step, for `animate`.
+    public func recordFrame() { frames.append((steps, generate(fixedNoise))) }
 
     // MARK: Saving
 
@@ -183,7 +186,7 @@ public final class GANTrainer: NotebookObject {
     /// A trainer restored from what `save` wrote to `path` (read with `SafeTensors.load`): the next step
     /// equals the step the saved one would have taken.
     public static func restore(_ tensors: [(name: String, tensor: Tensor)], metadata meta: [String: String], from path: String,
-                               dataset: DatasetValue) throws(CheckpointError) -> GANTrainer {
+                               dataset: ImageDataset) throws(CheckpointError) -> GANTrainer {
         let settings = try GANCheckpointSettings(meta, path: path, datasetCount: dataset.train.count)
         if let bad = SafeTensors.firstNonFinite(tensors.filter { !$0.name.hasPrefix("history.") }) {
             throw CheckpointError("\(path): \(bad) — the file is damaged, or was saved after training diverged")
@@ -212,6 +215,6 @@ public final class GANTrainer: NotebookObject {
         return t
     }
 
-    static func encode<T: Codable>(_ value: T) -> String { (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
-    static func decode<T: Codable>(_ text: String) -> T? { try? JSONDecoder().decode(T.self, from: Data(text.utf8)) }
+    public static func encode<T: Codable>(_ value: T) -> String { (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    public static func decode<T: Codable>(_ text: String) -> T? { try? JSONDecoder().decode(T.self, from: Data(text.utf8)) }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Notebook
 import Foundation
 import NN
 import TensorCore
@@ -49,13 +50,13 @@ public struct FileFuzzer {
     }
 
     /// 64 random 28×28 "digits" with labels 0–9: enough for batches of 16, and no data folder needed.
-    static func syntheticDigits() -> DatasetValue {
+    static func syntheticDigits() -> ImageDataset {
         var g = SeededGenerator(seed: 7)
         func split(_ n: Int) -> LabeledImages {
             LabeledImages(name: "synthetic", rows: 28, cols: 28, pixels: (0..<(n * 784)).map { _ in UInt8(truncatingIfNeeded: g.next()) },
                           labels: (0..<n).map { UInt8($0 % 10) })
         }
-        return DatasetValue(name: .mnist, train: split(64), test: split(16), source: "synthetic")
+        return ImageDataset(name: .mnist, train: split(64), test: split(16), source: "synthetic")
     }
 
     // MARK: Running
@@ -114,7 +115,7 @@ public struct FileFuzzer {
             // The notebook's own loader, uncached: what `mnist()` does in a new session.
             do {
                 let directory = DataDirectory(root: folder + "/data")
-                let value = DatasetValue(name: .mnist, train: try directory.load(.mnist, .train), test: try directory.load(.mnist, .test),
+                let value = ImageDataset(name: .mnist, train: try directory.load(.mnist, .train), test: try directory.load(.mnist, .test),
                                          source: "fuzz")
                 session.interpreter.variables["d"] = .dataset(value)
             } catch {

@@ -1,4 +1,5 @@
 import CellLanguage
+import Notebook
 
 /// What a lesson file may compute outside its cells: the `{…}` values in its prose, its checks and
 /// its predict answers run when a step is *shown* or *checked*, before the learner has run anything
@@ -59,5 +60,18 @@ public enum ReadOnlyExpression {
             }
         }
         try visit(e)
+    }
+}
+
+extension Session {
+    /// Evaluates one expression of a lesson file (`{value}` in prose, a condition, a check, a predict
+    /// answer); the error when it fails. Such expressions may only read (`ReadOnlyExpression`): a
+    /// lesson must not write files or change the session when a step is shown.
+    public func evaluate(_ expression: String) -> Result<Value, CellError> {
+        do {
+            let e = try Parser.parseExpression(expression)
+            try ReadOnlyExpression.check(e)
+            return .success(try interpreter.evaluate(e))
+        } catch { return .failure(error) }
     }
 }

@@ -1,4 +1,5 @@
 import CellLanguage
+import Notebook
 
 extension Session {
     /// Why a check does not hold, in one line: each of its `and` clauses that is not true, with the

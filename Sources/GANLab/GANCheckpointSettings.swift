@@ -10,7 +10,7 @@ import TensorCore
 ///
 /// Each problem is one line naming the file and the field:
 /// `digits.safetensors: metadata 'batch' must be a whole number from 2 to 512, got 0`.
-struct GANCheckpointSettings {
+public struct GANCheckpointSettings {
     let architecture: GANArchitecture
     let steps: Int
     let batch: Int
@@ -23,10 +23,10 @@ struct GANCheckpointSettings {
     let seed: UInt64
 
     /// The largest step count a checkpoint may claim (a million steps a day for three years).
-    static let maximumSteps = 1_000_000_000
+    public static let maximumSteps = 1_000_000_000
     /// The same bounds `GAN(batch=…)` and `GAN(k=…)` accept.
-    static let batchRange = 2...512
-    static let dStepsRange = 1...100
+    public static let batchRange = 2...512
+    public static let dStepsRange = 1...100
 
     init(_ meta: [String: String], path: String, datasetCount: Int) throws(CheckpointError) {
         func problem(_ key: String, _ text: String) -> CheckpointError {

@@ -1,4 +1,5 @@
 import CellLanguage
+import Notebook
 
 /// Lesson prose with live values: `{expression}`, `{expression:.Nf}` and conditional text
 /// (format: lessons/README.md).

@@ -1,4 +1,6 @@
+import Datasets
 import Foundation
+import Notebook
 import TensorCore
 
 /// Lines built from the language itself rather than from its text: every builtin and every member of
@@ -45,7 +47,7 @@ extension CellFuzzer {
         let live = session.interpreter.variables.keys.filter { $0 != "_" }.sorted()
         guard !live.isEmpty else { return nil }
         let name = pick(live)
-        let members = CellFuzzer.memberNames(of: session.interpreter.variables[name]!).filter { !CellFuzzer.writerMembers.contains($0) }
+        let members = session.interpreter.memberNames(session.interpreter.variables[name]!).sorted().filter { !CellFuzzer.writerMembers.contains($0) }
         guard !members.isEmpty else { return nil }
         let member = pick(members)
         if generator.next() % 4 == 0 { return "\(name).\(member)" }
@@ -86,18 +88,6 @@ extension CellFuzzer {
         return signature[signature.index(after: open)..<close].split(separator: ",").compactMap { part in
             let name = part.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "*")) } ?? ""
             return name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? nil : name
-        }
-    }
-
-    /// What `value.` offers: the same lists that drive completion.
-    static func memberNames(of value: Value) -> [String] {
-        switch value {
-        case .tensor: return (Array(Interpreter.tensorMembers.keys) + Array(Interpreter.tensorMethodBuiltins)).sorted()
-        case .module(let m): return (Array(Interpreter.moduleMembers.keys) + m.ownParameters.map(\.name) + m.children.map(\.name)).sorted()
-        case .optimizer: return Interpreter.optimizerMembers.keys.sorted()
-        case .dataset: return DatasetValue.attributeNames
-        case .object(let o): return o.attributeNames
-        default: return []
         }
     }
 }

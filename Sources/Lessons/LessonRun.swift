@@ -1,4 +1,5 @@
 import CellLanguage
+import Notebook
 import Foundation
 
 extension Session {

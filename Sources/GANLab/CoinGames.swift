@@ -97,7 +97,7 @@ public final class CoinGames {
 }
 
 /// The middle value (the mean of the two middle ones for an even count); 0 for no values.
-func median(_ values: [Double]) -> Double {
+public func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return 0 }
     let sorted = values.sorted()
     let mid = sorted.count / 2

@@ -1,4 +1,5 @@
 import Datasets
+import Notebook
 import TensorCore
 
 /// Feeds a session random and mutated lines to prove that no input crashes or hangs it.

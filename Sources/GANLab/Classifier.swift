@@ -1,4 +1,5 @@
 import Autograd
+import NN
 import TensorCore
 
 /// The digit classifier of lesson 3, which lesson 5 uses to judge generated digits.

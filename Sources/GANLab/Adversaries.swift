@@ -1,0 +1,82 @@
+import Autograd
+import NN
+import TensorCore
+
+/// Two players of an adversarial game: a generator G that makes fakes from noise and a
+/// discriminator D that tells fakes from real things, each with its own Adam.
+///
+/// ganbook has one adversarial step, written here and shared by lesson 4's coin game (a counterfeiter
+/// and a treasurer over four-number coins) and lesson 5's GAN over digits: what a learner sees in the
+/// toy is exactly what trains the real thing.
+///
+/// D's outputs are logits, one per item: `[N]` (the reference GANs) or `[N, 1]` (a plain `Sequential`);
+/// both are read as `[N]`.
+public protocol Adversaries: AnyObject {
+    var G: Module { get }
+    var D: Module { get }
+    var optimizerG: Adam { get }
+    var optimizerD: Adam { get }
+}
+
+/// What one D update did: its loss (real part + fake part), and D's mean verdicts σ(D(·)).
+public struct DiscriminatorUpdate: Sendable {
+    public let loss, lossReal, lossFake, dReal, dFake: Float
+}
+
+/// What one G update did: its loss and D's mean verdict σ(D(fake)) on the fakes it learned from.
+public struct GeneratorUpdate: Sendable {
+    public let loss, dFake: Float
+}
+
+extension Adversaries {
+    /// Freezes (or thaws) both players' learning: a frozen game plays on, and nothing learns.
+    public func freezeLearning(_ frozen: Bool) {
+        optimizerG.isFrozen = frozen
+        optimizerD.isFrozen = frozen
+    }
+
+    /// D's logits for a batch, as `[N]`.
+    func verdicts(_ x: Variable) -> Variable {
+        let out = D(x)
+        return out.shape.count == 1 ? out : out.reshaped([x.shape[0]])
+    }
+
+    /// D's update: bce(D(real), realLabel) + bce(D(fake.detach()), 0); backward; step. `realLabel` < 1 is
+    /// one-sided label smoothing. Its own function so that D's two graphs are released before G's pass.
+    /// `real`: `[N, …]` real items; `fake`: `[N, …]` from G (detached here, so G learns nothing from it).
+    public func updateD(real: Tensor, fake: Variable, realLabel: Float = 1) -> DiscriminatorUpdate {
+        let n = real.shape[0]
+        optimizerD.zeroGrad()
+        let outReal = verdicts(Variable(real))
+        let outFake = verdicts(fake.detach())
+        let lossReal = Loss.bceWithLogits(outReal, Variable(.full([n], realLabel)))
+        let lossFake = Loss.bceWithLogits(outFake, Variable(.zeros([n])))
+        let lossD = lossReal + lossFake
+        lossD.backward()
+        optimizerD.step()
+        return DiscriminatorUpdate(loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
+                                   dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
+    }
+
+    /// G's update through the (frozen) D: bce(D(fake), 1), the non-saturating loss; backward into G; step.
+    public func updateG(fake: Variable) -> GeneratorUpdate {
+        let ones = Variable(.ones([fake.shape[0]]))
+        optimizerG.zeroGrad()
+        // D is frozen while G learns through it: its gradients would be thrown away anyway (PyTorch
+        // computes them again; here D's .grad stays that of its own update, which is what a learner inspects).
+        D.setRequiresGrad(false)
+        defer { D.setRequiresGrad(true) }
+        let outG = verdicts(fake)
+        let lossG = Loss.bceWithLogits(outG, ones)
+        lossG.backward()
+        optimizerG.step()
+        return GeneratorUpdate(loss: lossG.value.item, dFake: outG.value.sigmoid().mean().item)
+    }
+
+    /// The norm of all of a network's gradients taken together, √Σ‖∂L/∂p‖² (0 before any backward).
+    public static func gradientNorm(_ m: Module) -> Double {
+        var s = 0.0
+        for p in m.parameters { if let g = p.grad { s += Double((g * g).sum().item) } }
+        return s.squareRoot()
+    }
+}
