@@ -37,8 +37,37 @@ extension Interpreter {
 }
 
 extension ImageDataset {
-    /// Methods and attributes: `image(i)`, `label(i)`, `images(start, end)`, `labels(start, end)`, `batch(n)`, `classes`, sizes.
-    static let attributeNames = ["image", "label", "images", "labels", "batch", "classes", "train_size", "test_size", "source"]
+    /// `data.image(i)`, `data.label(i)`, `data.images(start, end)`, `data.labels(start, end)`, `data.batch(n)`, `data.classes`, sizes.
+    static let table = MemberTable<ImageDataset>([
+        .property("classes", "data.classes", "The names of the classes, by label.", example: "data.classes", topic: "data") { .list($0.name.classNames.map { .string($0) }) },
+        .property("train_size", "data.train_size", "How many training examples.", example: "data.train_size", topic: "data") { .number(Double($0.train.count)) },
+        .property("test_size", "data.test_size", "How many test examples.", example: "data.test_size", topic: "data") { .number(Double($0.test.count)) },
+        .property("source", "data.source", "Where the files were read from.", example: "data.source", topic: "data") { .string($0.source) },
+        .method("image", "image(i, split=\"train\")", "Image i as a [28, 28] tensor of values in [0, 1].", example: "data.image(0)", topic: "data") { d, args, _ throws(CellError) in
+            try args.accept(keywords: ["i", "split"], maxPositional: 1)
+            let part = try d.split(args)
+            let i = try d.index(args, count: part.count)
+            return .tensor(Variable(part.imageBatch([i], range: 0...1).reshaped([part.rows, part.cols])))
+        },
+        .method("label", "label(i, split=\"train\")", "The class of example i.", example: "data.label(0)", topic: "data") { d, args, _ throws(CellError) in
+            try args.accept(keywords: ["i", "split"], maxPositional: 1)
+            let part = try d.split(args)
+            return .number(Double(part.labels[try d.index(args, count: part.count)]))
+        },
+        .method("images", "images(start, end, split=\"train\")", "Images start..<end as [n, 1, 28, 28] in [0, 1].", example: "data.images(0, 8)", topic: "data") { d, args, _ throws(CellError) in
+            try d.range(args, images: true)
+        },
+        .method("labels", "labels(start, end, split=\"train\")", "Labels start..<end as [n].", example: "data.labels(0, 8)", topic: "data") { d, args, _ throws(CellError) in
+            try d.range(args, images: false)
+        },
+        .method("batch", "batch(n, split=\"train\")", "n random examples: [images [n, 1, 28, 28] in [0, 1], labels [n]].", example: "data.batch(8)", topic: "data") { d, args, interp throws(CellError) in
+            try args.accept(keywords: ["n", "split"], maxPositional: 1)
+            let part = try d.split(args)
+            let n = try args.count(0, "n", from: 1, max: part.count)
+            let indices = (0..<n).map { _ in Int(interp.generator.next() % UInt64(part.count)) }
+            return .list([.tensor(Variable(part.imageBatch(indices, range: 0...1))), .tensor(Variable(part.labelBatch(indices)))])
+        },
+    ])
 
     func split(_ args: Arguments) throws(CellError) -> LabeledImages {
         let s = try args.string(nil, "split", default: "train")
@@ -46,56 +75,21 @@ extension ImageDataset {
         return s == "train" ? train : test
     }
 
-    func attribute(_ name: String, interpreter: Interpreter, at range: SourceRange) throws(CellError) -> Value? {
-        switch name {
-        case "classes": return .list(self.name.classNames.map { .string($0) })
-        case "train_size": return .number(Double(train.count))
-        case "test_size": return .number(Double(test.count))
-        case "source": return .string(source)
-        case "image":
-            return method(name, "image(i, split=\"train\")", "Image i as a [28, 28] tensor of values in [0, 1].") { args, _ throws(CellError) in
-                try args.accept(keywords: ["i", "split"], maxPositional: 1)
-                let part = try self.split(args)
-                let i = try self.index(args, count: part.count)
-                return .tensor(Variable(part.imageBatch([i], range: 0...1).reshaped([part.rows, part.cols])))
-            }
-        case "label":
-            return method(name, "label(i, split=\"train\")", "The class of example i.") { args, _ throws(CellError) in
-                try args.accept(keywords: ["i", "split"], maxPositional: 1)
-                let part = try self.split(args)
-                return .number(Double(part.labels[try self.index(args, count: part.count)]))
-            }
-        case "images", "labels":
-            return method(name, "\(name)(start, end, split=\"train\")", name == "images" ? "Images start..<end as [n, 1, 28, 28] in [0, 1]." : "Labels start..<end as [n].") { args, _ throws(CellError) in
-                try args.accept(keywords: ["start", "end", "split"], maxPositional: 2)
-                let part = try self.split(args)
-                let start = try args.int(0, "start", default: 0, in: 0...part.count), end = try args.int(1, "end", default: part.count, in: 0...part.count)
-                guard start < end else {
-                    throw CellError(.value, "start..<end must lie in 0..<\(part.count), got \(start)..<\(end)", at: args.range)
-                }
-                try Interpreter.checkBudget([end - start, part.rows * part.cols], at: args.range)
-                let indices = Array(start..<end)
-                return .tensor(Variable(name == "images" ? part.imageBatch(indices, range: 0...1) : part.labelBatch(indices)))
-            }
-        case "batch":
-            return method(name, "batch(n, split=\"train\")", "n random examples: [images [n, 1, 28, 28] in [0, 1], labels [n]].") { args, interp throws(CellError) in
-                try args.accept(keywords: ["n", "split"], maxPositional: 1)
-                let part = try self.split(args)
-                let n = try args.count(0, "n", from: 1, max: part.count)
-                let indices = (0..<n).map { _ in Int(interp.generator.next() % UInt64(part.count)) }
-                return .list([.tensor(Variable(part.imageBatch(indices, range: 0...1))), .tensor(Variable(part.labelBatch(indices)))])
-            }
-        default: return nil
+    /// `images(start, end)` or `labels(start, end)` of a split.
+    func range(_ args: Arguments, images: Bool) throws(CellError) -> Value {
+        try args.accept(keywords: ["start", "end", "split"], maxPositional: 2)
+        let part = try split(args)
+        let start = try args.int(0, "start", default: 0, in: 0...part.count), end = try args.int(1, "end", default: part.count, in: 0...part.count)
+        guard start < end else {
+            throw CellError(.value, "start..<end must lie in 0..<\(part.count), got \(start)..<\(end)", at: args.range)
         }
+        try Interpreter.checkBudget([end - start, part.rows * part.cols], at: args.range)
+        let indices = Array(start..<end)
+        return .tensor(Variable(images ? part.imageBatch(indices, range: 0...1) : part.labelBatch(indices)))
     }
 
     func index(_ args: Arguments, count: Int) throws(CellError) -> Int {
         let (v, r) = try args.required(0, "i")
         return try WholeNumber.index(v, count: count, container: "split", at: r)
-    }
-
-    func method(_ name: String, _ signature: String, _ summary: String,
-                _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
-        .function(Function(name: name, help: HelpEntry(signature, summary, example: "data.\(name)(0)", topic: "data"), call: body))
     }
 }

@@ -8,90 +8,76 @@ import TextPlot
 extension CoinGame: NotebookObject, SeriesProvider {
     public var typeName: String { "coin game" }
 
-    static let members: [String: HelpEntry] = [
-        "round": HelpEntry("game.round()", "One round: the counterfeiter mints coins, the treasurer judges them (✓ taken, ✗ refused, with its confidence), then both learn.", example: "game.round()", topic: "gan"),
-        "rounds": HelpEntry("game.rounds(n)", "n rounds, one summary line every n/10 rounds.", example: "game.rounds(100)", topic: "gan"),
-        "treasurer_map": HelpEntry("game.treasurer_map(x=\"colour\", y=\"picture\")", "Where the treasurer says \"real\" over two features, with real (o) and fake (x) coins drawn on top.", example: "game.treasurer_map(\"shape\", \"colour\")", topic: "gan"),
-        "history": HelpEntry("game.history", "Both losses and the share of fakes accepted, round by round: plot(game.history).", example: "plot(game.history)", topic: "gan"),
-        "real": HelpEntry("game.real(n)", "n real coins as a tensor [n, 4] (shape, colour, picture, face).", example: "game.real(5)", topic: "gan"),
-        "mint": HelpEntry("game.mint(n)", "n coins from the counterfeiter as a tensor [n, 4].", example: "game.mint(5)", topic: "gan"),
-        "judge": HelpEntry("game.judge(coins)", "The treasurer's belief that each coin is real, σ(D(coin)).", example: "game.judge(game.real(3))", topic: "gan"),
-        "counterfeiter": HelpEntry("game.counterfeiter", "The counterfeiter's network (a generator: noise [n, 4] → coins [n, 4]).", example: "game.counterfeiter", topic: "gan"),
-        "treasurer": HelpEntry("game.treasurer", "The treasurer's network (a discriminator: coins [n, 4] → one logit each).", example: "game.treasurer", topic: "gan"),
-        "rounds_played": HelpEntry("game.rounds_played", "How many rounds so far.", example: "game.rounds_played", topic: "gan"),
-        "acceptance": HelpEntry("game.acceptance", "The share of fakes the treasurer took in the last round.", example: "game.acceptance", topic: "gan"),
-        "fake_means": HelpEntry("game.fake_means", "The mean of each feature over the last round's fakes (real: shape 0.8, colour 0.7, picture 0.75, face 0.6).", example: "game.fake_means", topic: "gan"),
-    ]
+    public var attributeNames: [String] { CoinGame.table.names }
 
-    public var attributeNames: [String] { CoinGame.members.keys.sorted() }
+    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+        CoinGame.table.value(name, of: self)
+    }
 
     public func describe(style: DisplayStyle) -> [String] {
         ["coin game after \(round) rounds: \(coinsPerRound) coins a round, \(treasurerSteps) treasurer step\(treasurerSteps == 1 ? "" : "s") per round",
          "  real coins: " + (0..<4).map { "\(CoinGame.features[$0]) \(Interpreter.number(Double(CoinGame.realMean[$0])))±\(Interpreter.number(Double(CoinGame.realSpread[$0])))" }.joined(separator: ", ")]
     }
 
-    func method(_ name: String, _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
-        .function(Function(name: name, help: CoinGame.members[name], call: body))
-    }
+    static let table = MemberTable<CoinGame>([
+        .property("counterfeiter", "game.counterfeiter", "The counterfeiter's network (a generator: noise [n, 4] → coins [n, 4]).", example: "game.counterfeiter", topic: "gan") { .module($0.counterfeiter) },
+        .property("treasurer", "game.treasurer", "The treasurer's network (a discriminator: coins [n, 4] → one logit each).", example: "game.treasurer", topic: "gan") { .module($0.treasurer) },
+        .property("rounds_played", "game.rounds_played", "How many rounds so far.", example: "game.rounds_played", topic: "gan") { .number(Double($0.round)) },
+        .property("acceptance", "game.acceptance", "The share of fakes the treasurer took in the last round.", example: "game.acceptance", topic: "gan") { .number($0.acceptance.last ?? 0) },
+        .property("fake_means", "game.fake_means", "The mean of each feature over the last round's fakes (real: shape 0.8, colour 0.7, picture 0.75, face 0.6).", example: "game.fake_means", topic: "gan") {
+            .list(($0.fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
+        },
+        .property("history", "game.history", "Both losses and the share of fakes accepted, round by round: plot(game.history).", example: "plot(game.history)", topic: "gan") { game in
+            .object(CoinHistory(summary: { "history of \(game.round) round\(game.round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))" }) { game.series() })
+        },
+        .method("real", "game.real(n)", "n real coins as a tensor [n, 4] (shape, colour, picture, face).", example: "game.real(5)", topic: "gan") { game, args, _ throws(CellError) in
+            .tensor(Variable(CoinGame.realCoins(try game.count(args), using: &game.viewing)))
+        },
+        .method("mint", "game.mint(n)", "n coins from the counterfeiter as a tensor [n, 4].", example: "game.mint(5)", topic: "gan") { game, args, _ throws(CellError) in
+            let n = try game.count(args)
+            return .tensor(Variable(noGrad { game.mint(n, using: &game.viewing) }.value))
+        },
+        .method("judge", "game.judge(coins)", "The treasurer's belief that each coin is real, σ(D(coin)).", example: "game.judge(game.real(3))", topic: "gan") { game, args, _ throws(CellError) in
+            try args.accept(keywords: ["coins"], maxPositional: 1)
+            let coins = try args.tensor(0, "coins").value
+            guard coins.rank == 2, coins.shape[1] == 4 else { throw CellError(.shape, "coins are [n, 4], got \(TensorCore.describe(coins.shape))", at: args.range) }
+            return .tensor(Variable(game.judge(coins)))
+        },
+        .method("round", "game.round()", "One round: the counterfeiter mints coins, the treasurer judges them (✓ taken, ✗ refused, with its confidence), then both learn.", example: "game.round()", topic: "gan") { game, args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 0)
+            let r = game.playRound()
+            let shown = min(game.coinsPerRound, max(1, (interp.display.width - 2) / 5))
+            let coins = (0..<shown).map { Array(r.fakes.scalars[($0 * 4)..<($0 * 4 + 4)]) }
+            interp.emit(["round \(game.round): the counterfeiter minted \(game.coinsPerRound) coins; the treasurer took \(r.accepted) of them"])
+            interp.emit(Canvas(rows: CoinPicture.row(coins, verdicts: Array(r.verdicts.scalars[0..<shown]), style: interp.display.style)))
+            interp.emit([game.summary(r)])
+            return .none
+        },
+        .method("rounds", "game.rounds(n)", "n rounds, one summary line every n/10 rounds.", example: "game.rounds(100)", topic: "gan") { game, args, interp throws(CellError) in
+            try args.accept(keywords: ["n"], maxPositional: 1)
+            let n = try args.count(0, "n", default: 100, from: 1, max: 100_000)
+            let every = max(n / 10, 1)
+            for i in 1...n {
+                try interp.checkInterrupt(at: args.range)
+                let r = game.playRound()
+                if i % every == 0 || i == n { interp.emit(["round \(game.round): " + game.summary(r)]) }
+            }
+            return .none
+        },
+        .method("treasurer_map", "game.treasurer_map(x=\"colour\", y=\"picture\")", "Where the treasurer says \"real\" over two features, with real (o) and fake (x) coins drawn on top.", example: "game.treasurer_map(\"shape\", \"colour\")", topic: "gan") { game, args, interp throws(CellError) in
+            try args.accept(keywords: ["x", "y"], maxPositional: 2)
+            let fx = try game.featureIndex(try args.string(0, "x", default: "colour"), args)
+            let fy = try game.featureIndex(try args.string(1, "y", default: "picture"), args)
+            guard fx != fy else { throw CellError(.value, "pick two different features", at: args.range) }
+            interp.emit(game.map(fx, fy, style: interp.display.style))
+            return .none
+        },
+    ])
 
-    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
-        switch name {
-        case "counterfeiter": return .module(counterfeiter)
-        case "treasurer": return .module(treasurer)
-        case "rounds_played": return .number(Double(round))
-        case "acceptance": return .number(acceptance.last ?? 0)
-        case "fake_means": return .list((fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
-        case "history":
-            return .object(CoinHistory(summary: { [self] in "history of \(round) round\(round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))" }) { [self] in series() })
-        case "real", "mint":
-            return method(name) { args, _ throws(CellError) in
-                try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.count(0, "n", default: 8, from: 1, max: 10_000)
-                return .tensor(name == "real" ? Variable(CoinGame.realCoins(n, using: &self.viewing)) : Variable(noGrad { self.mint(n, using: &self.viewing) }.value))
-            }
-        case "judge":
-            return method(name) { args, _ throws(CellError) in
-                try args.accept(keywords: ["coins"], maxPositional: 1)
-                let coins = try args.tensor(0, "coins").value
-                guard coins.rank == 2, coins.shape[1] == 4 else { throw CellError(.shape, "coins are [n, 4], got \(TensorCore.describe(coins.shape))", at: args.range) }
-                return .tensor(Variable(self.judge(coins)))
-            }
-        case "round":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: [], maxPositional: 0)
-                let r = self.playRound()
-                let style = interp.display.style
-                let shown = min(self.coinsPerRound, max(1, (interp.display.width - 2) / 5))
-                let row = CoinPicture.row((0..<shown).map { Array(r.fakes.scalars[($0 * 4)..<($0 * 4 + 4)]) }, verdicts: Array(r.verdicts.scalars[0..<shown]), style: style)
-                interp.emit(["round \(self.round): the counterfeiter minted \(self.coinsPerRound) coins; the treasurer took \(r.accepted) of them"])
-                interp.emit(Canvas(rows: row))
-                interp.emit([self.summary(r)])
-                return .none
-            }
-        case "rounds":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.count(0, "n", default: 100, from: 1, max: 100_000)
-                let every = max(n / 10, 1)
-                for i in 1...n {
-                    try interp.checkInterrupt(at: args.range)
-                    let r = self.playRound()
-                    if i % every == 0 || i == n { interp.emit(["round \(self.round): " + self.summary(r)]) }
-                }
-                return .none
-            }
-        case "treasurer_map":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["x", "y"], maxPositional: 2)
-                let fx = try self.featureIndex(try args.string(0, "x", default: "colour"), args)
-                let fy = try self.featureIndex(try args.string(1, "y", default: "picture"), args)
-                guard fx != fy else { throw CellError(.value, "pick two different features", at: args.range) }
-                interp.emit(self.map(fx, fy, style: interp.display.style))
-                return .none
-            }
-        default:
-            return nil
-        }
+    /// `n` of `game.real(n)` and `game.mint(n)`: 8 unless given, at most 10,000.
+    func count(_ args: Arguments) throws(CellError) -> Int {
+        try args.accept(keywords: ["n"], maxPositional: 1)
+        return try args.count(0, "n", default: 8, from: 1, max: 10_000)
     }
 
     func featureIndex(_ name: String, _ args: Arguments) throws(CellError) -> Int {

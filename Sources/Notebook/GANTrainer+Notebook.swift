@@ -10,26 +10,11 @@ import TextPlot
 extension GANTrainer: NotebookObject {
     public var typeName: String { "GAN" }
 
-    static let members: [String: HelpEntry] = [
-        "step": HelpEntry("gan.step(explain=False)", "One training step: D learns, then G learns; one line of numbers (explain=True narrates each sub-step).", example: "gan.step()", topic: "gan"),
-        "step_d": HelpEntry("gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan"),
-        "step_g": HelpEntry("gan.step_g()", "Only G's update (through D, which stays fixed).", example: "gan.step_g()", topic: "gan"),
-        "train": HelpEntry("gan.train(steps=None, epochs=None)", "Many steps with a progress bar and a live loss sparkline; Ctrl-C stops cleanly.", example: "gan.train(steps=500)", topic: "gan"),
-        "undo": HelpEntry("gan.undo(n=1)", "Rewinds the last n steps (up to 5): weights, optimizer state, random streams.", example: "gan.undo(1)", topic: "gan"),
-        "sample": HelpEntry("gan.sample(n=16, seed=None)", "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time).", example: "show(gan.sample(16, seed=1))", topic: "gan"),
-        "animate": HelpEntry("gan.animate()", "Replays the fixed-noise grids recorded during training: watch it learn.", example: "gan.animate()", topic: "gan"),
-        "history": HelpEntry("gan.history", "Losses and D's verdicts per step, for plot(gan.history).", example: "plot(gan.history)", topic: "gan"),
-        "stats": HelpEntry("gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan"),
-        "interpolate": HelpEntry("gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.", example: "gan.interpolate(1, 2)", topic: "gan"),
-        "score": HelpEntry("gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits. Returns [score, distance, share of each digit, the same judge's score of real test digits, the judge's name].", example: "gan.score()", topic: "gan"),
-        "save": HelpEntry("gan.save(path, overwrite=False)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly). It replaces only a safetensors file; overwrite=True replaces any file.", example: "gan.save(\"digits.safetensors\")", topic: "gan"),
-        "G": HelpEntry("gan.G", "The generator: noise [n, 100] → images [n, 1, 28, 28].", example: "gan.G", topic: "gan"),
-        "D": HelpEntry("gan.D", "The discriminator: images → one logit each (positive: real).", example: "gan.D", topic: "gan"),
-        "steps": HelpEntry("gan.steps", "How many steps it has trained.", example: "gan.steps", topic: "gan"),
-        "batch": HelpEntry("gan.batch", "Images per step.", example: "gan.batch", topic: "gan"),
-    ]
+    public var attributeNames: [String] { GANTrainer.table.names }
 
-    public var attributeNames: [String] { GANTrainer.members.keys.sorted() }
+    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+        GANTrainer.table.value(name, of: self)
+    }
 
     public func describe(style: DisplayStyle) -> [String] {
         ["GAN(\(pair.architecture.rawValue), batch \(batchSize), lr D \(Interpreter.number(Double(pair.optimizerD.learningRate))) G \(Interpreter.number(Double(pair.optimizerG.learningRate))), "
@@ -37,118 +22,113 @@ extension GANTrainer: NotebookObject {
          "  G: \(pair.G.parameterCount) parameters, D: \(pair.D.parameterCount) parameters"]
     }
 
-    func method(_ name: String, _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Value {
-        .function(Function(name: name, help: GANTrainer.members[name], call: body))
+    static let table = MemberTable<GANTrainer>([
+        .property("G", "gan.G", "The generator: noise [n, 100] → images [n, 1, 28, 28].", example: "gan.G", topic: "gan") { .module($0.pair.G) },
+        .property("D", "gan.D", "The discriminator: images → one logit each (positive: real).", example: "gan.D", topic: "gan") { .module($0.pair.D) },
+        .property("steps", "gan.steps", "How many steps it has trained.", example: "gan.steps", topic: "gan") { .number(Double($0.steps)) },
+        .property("batch", "gan.batch", "Images per step.", example: "gan.batch", topic: "gan") { .number(Double($0.batchSize)) },
+        .property("history", "gan.history", "Losses and D's verdicts per step, for plot(gan.history).", example: "plot(gan.history)", topic: "gan") {
+            .object(HistoryValue(history: $0.history))
+        },
+        .method("step", "gan.step(explain=False)", "One training step: D learns, then G learns; one line of numbers (explain=True narrates each sub-step).",
+                example: "gan.step()", topic: "gan") { gan, args, interp throws(CellError) in
+            try args.accept(keywords: ["explain"], maxPositional: 1)
+            try interp.checkInterrupt(at: args.range)
+            let explain = try args.bool(0, "explain", default: false)
+            let r = gan.step(stopEarly: { interp.stopRequested })
+            interp.emit(explain ? gan.explain(r) : [gan.line(r)])
+            if r.dUpdates < gan.dSteps {
+                interp.emit(["stopped by Ctrl-C: this step made fewer than its \(gan.dSteps) D updates, then G's update as usual"])
+            }
+            return .none
+        },
+        .method("step_d", "gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan") { gan, args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 0)
+            gan.pair.G.train(); gan.pair.D.train()
+            gan.snapshot()
+            let d = gan.pair.updateD(real: gan.realBatch(), fake: gan.pair.G(Variable(gan.latentBatch())), realLabel: gan.realLabel)
+            interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANPair.gradientNorm(gan.pair.D)))"])
+            return .none
+        },
+        .method("step_g", "gan.step_g()", "Only G's update (through D, which stays fixed).", example: "gan.step_g()", topic: "gan") { gan, args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 0)
+            gan.pair.G.train(); gan.pair.D.train()
+            gan.snapshot()
+            let g = gan.pair.updateG(fake: gan.pair.G(Variable(gan.latentBatch())))
+            interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(gan.pair.G)))"])
+            return .none
+        },
+        .method("train", "gan.train(steps=None, epochs=None)", "Many steps with a progress bar and a live loss sparkline; Ctrl-C stops cleanly.",
+                example: "gan.train(steps=500)", topic: "gan") { gan, args, interp throws(CellError) in try gan.train(args, interp) },
+        .method("undo", "gan.undo(n=1)", "Rewinds the last n steps (up to 5): weights, optimizer state, random streams.", example: "gan.undo(1)", topic: "gan") { gan, args, interp throws(CellError) in
+            try args.accept(keywords: ["n"], maxPositional: 1)
+            let n = try args.count(0, "n", default: 1, from: 1, max: 1_000_000)
+            let done = gan.undo(n)
+            interp.emit([done == 0 ? "nothing to undo (snapshots are kept for the last \(GANTrainer.snapshotLimit) steps)"
+                                   : "rewound \(done) step\(done == 1 ? "" : "s"): now at step \(gan.steps)"])
+            return .none
+        },
+        .method("sample", "gan.sample(n=16, seed=None)", "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time).",
+                example: "show(gan.sample(16, seed=1))", topic: "gan") { gan, args, _ throws(CellError) in
+            try args.accept(keywords: ["n", "seed"], maxPositional: 2)
+            let n = try args.count(0, "n", default: 16, from: 1, max: 1024)
+            let seed = args.value(1, "seed") == nil ? nil : try args.seed(1, default: 0)
+            return .tensor(Variable(gan.sample(n, seed: seed)))
+        },
+        .method("animate", "gan.animate()", "Replays the fixed-noise grids recorded during training: watch it learn.", example: "gan.animate()", topic: "gan") { gan, args, interp throws(CellError) in
+            try gan.animate(args, interp)
+        },
+        .method("stats", "gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan") { gan, args, interp throws(CellError) in
+            try args.accept(keywords: [], maxPositional: 0)
+            interp.emit(gan.statsTable(charset: interp.display.style.charset))
+            return .none
+        },
+        .method("interpolate", "gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.",
+                example: "gan.interpolate(1, 2)", topic: "gan") { gan, args, interp throws(CellError) in try gan.interpolate(args, interp) },
+        .method("score", "gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits. Returns [score, distance, share of each digit, the same judge's score of real test digits, the judge's name].",
+                example: "gan.score()", topic: "gan") { gan, args, interp throws(CellError) in try gan.score(args, interp) },
+        .method("save", "gan.save(path, overwrite=False)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly). It replaces only a safetensors file; overwrite=True replaces any file.",
+                example: "gan.save(\"digits.safetensors\")", topic: "gan") { gan, args, interp throws(CellError) in
+            try args.accept(keywords: ["path", "overwrite"], maxPositional: 1)
+            let path = try args.string(0, "path")
+            let overwrite = try args.bool(nil, "overwrite", default: false)
+            do throws(CheckpointError) { try gan.save(to: path, overwrite: overwrite) } catch { throw CellError(.value, error.message, at: args.range) }
+            interp.emit(["saved the GAN at step \(gan.steps) to \(path)"])
+            return .none
+        },
+    ])
+
+    func animate(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> Value {
+        try args.accept(keywords: [], maxPositional: 0)
+        guard !frames.isEmpty else {
+            interp.emit(["no frames yet: gan.train() records G(fixed noise) as it goes"])
+            return .none
+        }
+        for (step, images) in frames {
+            let canvas = Canvas.stacked([Canvas(text: ["step \(step)"]), try grid(images, interp)])
+            if let live = interp.live {
+                live(.frame(canvas))
+                Thread.sleep(forTimeInterval: 0.4)
+                try interp.checkInterrupt(at: args.range)
+            } else {
+                interp.emit(canvas)
+            }
+        }
+        interp.live?(.end)
+        return .none
     }
 
-    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
-        switch name {
-        case "G": return .module(pair.G)
-        case "D": return .module(pair.D)
-        case "steps": return .number(Double(steps))
-        case "batch": return .number(Double(batchSize))
-        case "history": return .object(HistoryValue(history: history))
-        case "step":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["explain"], maxPositional: 1)
-                try interp.checkInterrupt(at: args.range)
-                let explain = try args.bool(0, "explain", default: false)
-                let r = self.step(stopEarly: { interp.stopRequested })
-                interp.emit(explain ? self.explain(r) : [self.line(r)])
-                if r.dUpdates < self.dSteps {
-                    interp.emit(["stopped by Ctrl-C: this step made fewer than its \(self.dSteps) D updates, then G's update as usual"])
-                }
-                return .none
-            }
-        case "step_d":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: [], maxPositional: 0)
-                self.pair.G.train(); self.pair.D.train()
-                self.snapshot()
-                let d = self.pair.updateD(real: self.realBatch(), fake: self.pair.G(Variable(self.latentBatch())), realLabel: self.realLabel)
-                interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANPair.gradientNorm(self.pair.D)))"])
-                return .none
-            }
-        case "step_g":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: [], maxPositional: 0)
-                self.pair.G.train(); self.pair.D.train()
-                self.snapshot()
-                let g = self.pair.updateG(fake: self.pair.G(Variable(self.latentBatch())))
-                interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(self.pair.G)))"])
-                return .none
-            }
-        case "train":
-            return method(name) { args, interp throws(CellError) in try self.train(args, interp) }
-        case "undo":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["n"], maxPositional: 1)
-                let n = try args.count(0, "n", default: 1, from: 1, max: 1_000_000)
-                let done = self.undo(n)
-                interp.emit([done == 0 ? "nothing to undo (snapshots are kept for the last \(GANTrainer.snapshotLimit) steps)"
-                                       : "rewound \(done) step\(done == 1 ? "" : "s"): now at step \(self.steps)"])
-                return .none
-            }
-        case "sample":
-            return method(name) { args, _ throws(CellError) in
-                try args.accept(keywords: ["n", "seed"], maxPositional: 2)
-                let n = try args.count(0, "n", default: 16, from: 1, max: 1024)
-                let seed = args.value(1, "seed") == nil ? nil : try args.seed(1, default: 0)
-                return .tensor(Variable(self.sample(n, seed: seed)))
-            }
-        case "animate":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: [], maxPositional: 0)
-                guard !self.frames.isEmpty else {
-                    interp.emit(["no frames yet: gan.train() records G(fixed noise) as it goes"])
-                    return .none
-                }
-                for (step, images) in self.frames {
-                    let canvas = Canvas.stacked([Canvas(text: ["step \(step)"]), try self.grid(images, interp)])
-                    if let live = interp.live {
-                        live(.frame(canvas))
-                        Thread.sleep(forTimeInterval: 0.4)
-                        try interp.checkInterrupt(at: args.range)
-                    } else {
-                        interp.emit(canvas)
-                    }
-                }
-                interp.live?(.end)
-                return .none
-            }
-        case "stats":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: [], maxPositional: 0)
-                interp.emit(self.statsTable(charset: interp.display.style.charset))
-                return .none
-            }
-        case "interpolate":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["seed1", "seed2", "steps"], maxPositional: 3)
-                let a = try args.seed(0, "seed1", default: 1), b = try args.seed(1, "seed2", default: 2)
-                let n = try args.count(2, "steps", default: 8, from: 2, max: 16)
-                var ga = SeededGenerator(seed: a), gb = SeededGenerator(seed: b)
-                let z1 = Tensor.randn([1, self.pair.latent], using: &ga), z2 = Tensor.randn([1, self.pair.latent], using: &gb)
-                let zs = Tensor.concat((0..<n).map { i in let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t })
-                let images = self.generate(zs)
-                interp.emit(GridRenderer.canvas(try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" },
-                                                columns: max(1, interp.display.width / 29), range: -1...1, style: interp.display.style))
-                return .tensor(Variable(images))
-            }
-        case "score":
-            return method(name) { args, interp throws(CellError) in try self.score(args, interp) }
-        case "save":
-            return method(name) { args, interp throws(CellError) in
-                try args.accept(keywords: ["path", "overwrite"], maxPositional: 1)
-                let path = try args.string(0, "path")
-                let overwrite = try args.bool(nil, "overwrite", default: false)
-                do throws(CheckpointError) { try self.save(to: path, overwrite: overwrite) } catch { throw CellError(.value, error.message, at: args.range) }
-                interp.emit(["saved the GAN at step \(self.steps) to \(path)"])
-                return .none
-            }
-        default:
-            return nil
-        }
+    func interpolate(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> Value {
+        try args.accept(keywords: ["seed1", "seed2", "steps"], maxPositional: 3)
+        let a = try args.seed(0, "seed1", default: 1), b = try args.seed(1, "seed2", default: 2)
+        let n = try args.count(2, "steps", default: 8, from: 2, max: 16)
+        var ga = SeededGenerator(seed: a), gb = SeededGenerator(seed: b)
+        let z1 = Tensor.randn([1, pair.latent], using: &ga), z2 = Tensor.randn([1, pair.latent], using: &gb)
+        let zs = Tensor.concat((0..<n).map { i in let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t })
+        let images = generate(zs)
+        interp.emit(GridRenderer.canvas(try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" },
+                                        columns: max(1, interp.display.width / 29), range: -1...1, style: interp.display.style))
+        return .tensor(Variable(images))
     }
 
     /// "step 12  Loss_D 1.234  Loss_G 0.987  D(x) 0.51  D(G(z)) 0.48 → 0.45  |∇D| 0.52  |∇G| 0.33  38 ms"

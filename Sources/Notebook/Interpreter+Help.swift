@@ -20,9 +20,10 @@ extension Interpreter {
         switch v {
         case .tensor:
             if Interpreter.tensorMethodBuiltins.contains(name) { return Builtins.table[name]?.help }
-            return Interpreter.tensorMembers[name]
-        case .module: return Interpreter.moduleMembers[name]
-        case .optimizer: return Interpreter.optimizerMembers[name]
+            return Interpreter.tensorTable.help(name)
+        case .module: return Interpreter.moduleTable.help(name)
+        case .optimizer: return Interpreter.optimizerTable.help(name)
+        case .dataset: return ImageDataset.table.help(name)
         default: return nil
         }
     }
@@ -32,17 +33,17 @@ extension Interpreter {
         case .function(let f):
             return f.help?.lines ?? ["\(f.name)(…)"]
         case .tensor(let t):
-            let members = (Array(Interpreter.tensorMembers.keys) + Interpreter.tensorMethodBuiltins).sorted()
+            let members = (Interpreter.tensorTable.names + Interpreter.tensorMethodBuiltins).sorted()
             return ["a tensor of shape \(describe(t.shape))" + (t.requiresGrad ? " that requires grad" : ""),
                     "  attributes and methods: " + members.joined(separator: ", "),
                     "  try: x.shape?  or  help(x.sum)"]
         case .module(let m):
             return Interpreter.moduleTable(m, charset: display.style.charset)
-                + ["  methods: " + Interpreter.moduleMembers.keys.sorted().joined(separator: ", ")]
+                + ["  methods: " + Interpreter.moduleTable.names.joined(separator: ", ")]
         case .optimizer:
-            return format(v) + ["  methods: " + Interpreter.optimizerMembers.keys.sorted().joined(separator: ", ")]
+            return format(v) + ["  methods: " + Interpreter.optimizerTable.names.joined(separator: ", ")]
         case .dataset:
-            return format(v) + ["  methods: " + ImageDataset.attributeNames.joined(separator: ", ")]
+            return format(v) + ["  methods: " + ImageDataset.table.names.joined(separator: ", ")]
         case .object(let o):
             return o.describe(style: display) + ["  attributes and methods: " + o.attributeNames.joined(separator: ", ")]
         default:
@@ -94,10 +95,10 @@ extension Interpreter {
     /// What `value.` offers: attributes and methods, for completion, help and the fuzzer.
     public func memberNames(_ v: Value) -> [String] {
         switch v {
-        case .tensor: return Array(Interpreter.tensorMembers.keys) + Array(Interpreter.tensorMethodBuiltins)
-        case .module(let m): return Array(Interpreter.moduleMembers.keys) + m.ownParameters.map(\.name) + m.ownBuffers.map(\.name) + m.children.map(\.name)
-        case .optimizer: return Array(Interpreter.optimizerMembers.keys)
-        case .dataset: return ImageDataset.attributeNames
+        case .tensor: return Interpreter.tensorTable.names + Array(Interpreter.tensorMethodBuiltins)
+        case .module(let m): return Interpreter.moduleTable.names + m.ownParameters.map(\.name) + m.ownBuffers.map(\.name) + m.children.map(\.name)
+        case .optimizer: return Interpreter.optimizerTable.names
+        case .dataset: return ImageDataset.table.names
         case .object(let o): return o.attributeNames
         default: return []
         }
