@@ -54,9 +54,9 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Notebook", "Datasets", "NN", "TensorCore"], exclude: readme),
 
         // MARK: - Terminal and executable
-        .target(name: "REPL", dependencies: ["Lessons", "Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
+        .target(name: "Terminal", dependencies: ["Lessons", "Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
         .executableTarget(name: "ganbook", dependencies: [
-            "REPL", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
+            "Terminal", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: readme),
 
@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GANLab", "Lessons", "Fuzzing", "TensorCore", "CellLanguage", "TextPlot"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Lessons", "Notebook", "ganbook"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Lessons", "Notebook", "ganbook"]),
     ]
 )

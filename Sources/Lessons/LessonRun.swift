@@ -83,18 +83,18 @@ public struct LessonRun {
         add("# " + lesson.title)
         add(lines: session.interpolate(lines: lesson.introduction))
         for (n, step) in lesson.steps.enumerated() {
+            var machine = StepMachine(step, number: n + 1, asksGuess: false)
+            let name = "step \(n + 1) '\(step.title)'"
             add("")
             add("## \(n + 1). \(step.title)")
-            let prose = session.interpolate(lines: step.prose)
-            add(lines: prose)
-            if let broken = prose.first(where: { $0.contains("{?") }) {
-                failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
-            }
-            if let p = step.predict { add("predict: " + p.question) }
-            for (i, cell) in step.cells.enumerated() {
+            let shown = machine.show(in: session)
+            add(lines: shown.prose)
+            if let broken = shown.brokenValue { failures.append("\(name): a {value} in the prose failed: \(broken)") }
+            if let question = shown.question { add("predict: " + question) }
+            while let cell = machine.nextCell {
                 if stop() {
                     stoppedAtStep = n + 1
-                    failures.append("step \(n + 1) '\(step.title)': stopped by Ctrl-C")
+                    failures.append("\(name): stopped by Ctrl-C")
                     ranToTheEnd = false
                     return
                 }
@@ -103,35 +103,36 @@ public struct LessonRun {
                 add(lines: result.lines)
                 if result.error?.kind == .interrupted { stoppedAtStep = n + 1 }
                 if let error = result.error {
-                    failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': \(error.kind.rawValue): \(error.message)")
+                    failures.append("\(name), cell '\(cell)': \(error.kind.rawValue): \(error.message)")
                     ranToTheEnd = false
                     return
                 }
-                if let expected = step.expectations[i], !LessonRun.matches(result.lines, expected) {
-                    failures.append("step \(n + 1) '\(step.title)', cell '\(cell)': output differs from the expected\n"
-                                    + "expected:\n" + expected.joined(separator: "\n") + "\ngot:\n" + result.lines.joined(separator: "\n"))
+                if let problem = machine.expectationProblem(cell: machine.cellIndex, lines: result.lines) {
+                    failures.append("\(name), cell '\(cell)': " + problem)
                 }
+                machine.cellTaken()
             }
-            let afterword = session.interpolate(lines: step.afterword)
-            add(lines: afterword)
-            if let broken = afterword.first(where: { $0.contains("{?") }) {
-                failures.append("step \(n + 1) '\(step.title)': a {value} in the prose failed: \(broken)")
-            }
-            if let p = step.predict {
-                switch session.evaluate(p.answer) {
-                case .success(let v): add("answer: " + session.interpreter.format(v).joined(separator: " "))
-                case .failure(let e): failures.append("step \(n + 1) '\(step.title)': the predict answer fails: \(e.message)")
-                }
-            }
-            if let check = step.check {
-                if session.checkPasses(check) {
-                    add("✓ \(check)")
-                } else {
-                    add("✗ \(check)")
-                    failures.append("step \(n + 1) '\(step.title)': check failed: \(session.explainFailedCheck(check))")
-                    failedChecks.append(FailedCheck(step: n + 1, title: step.title, claimsLearning: step.checkClaimsLearning))
-                }
-            }
+            finish(&machine, name: name, session: session)
+        }
+    }
+
+    /// The afterword, the predict answer and the check, in that order, as the transcript shows them.
+    private mutating func finish(_ machine: inout StepMachine, name: String, session: Session) {
+        let ending = machine.finish(in: session)
+        add(lines: ending.afterword)
+        if let broken = ending.brokenValue { failures.append("\(name): a {value} in the prose failed: \(broken)") }
+        switch ending.answer {
+        case .success(let answer): add("answer: " + answer)
+        case .failure(let e): failures.append("\(name): the predict answer fails: \(e.message)")
+        case nil: break
+        }
+        guard let check = ending.check else { return }
+        if ending.isDone {
+            add("✓ \(check)")
+        } else {
+            add("✗ \(check)")
+            failures.append("\(name): check failed: \(ending.whyNot ?? check)")
+            failedChecks.append(FailedCheck(step: machine.number, title: machine.step.title, claimsLearning: machine.step.checkClaimsLearning))
         }
     }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NN
-import REPL
+import Terminal
 import TextPlot
 
 /// `ganbook data fetch|status|verify`.

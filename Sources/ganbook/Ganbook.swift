@@ -3,7 +3,7 @@ import Datasets
 import Foundation
 import Lessons
 import Notebook
-import REPL
+import Terminal
 import TensorCore
 
 @main

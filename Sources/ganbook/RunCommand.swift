@@ -4,7 +4,7 @@ import Foundation
 import NN
 import Lessons
 import Notebook
-import REPL
+import Terminal
 import TensorCore
 
 /// `ganbook run FILE`: a lesson (or a script of cells) without a terminal, printing every cell and its output.

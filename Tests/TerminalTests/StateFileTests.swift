@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import REPL
+@testable import Terminal
 import TensorCore
 @testable import Lessons
 

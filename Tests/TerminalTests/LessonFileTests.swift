@@ -2,7 +2,7 @@ import Datasets
 import Foundation
 import Testing
 @testable import Notebook
-@testable import REPL
+@testable import Terminal
 @testable import Lessons
 
 /// Every lesson in lessons/ runs start to finish in quick mode: no broken cell, every expected output

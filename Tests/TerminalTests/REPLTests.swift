@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Notebook
-@testable import REPL
+@testable import Terminal
 import Datasets
 @testable import Lessons
 

@@ -9,12 +9,12 @@ public final class LessonTutor {
     let store: ProgressStore?
     public private(set) var progress: Progress
     public private(set) var lesson: Lesson?
+    /// The current step as it is walked through (the same machine `ganbook run` drives).
+    public private(set) var machine: StepMachine?
     /// Which cell of the current step is pre-typed next.
-    public private(set) var cellIndex = 0
+    public var cellIndex: Int { machine?.cellIndex ?? 0 }
     private var hintIndex = 0
-    /// The learner's guess for the current step's predict question, once given.
-    private var guess: String?
-    private var awaitingGuess = false
+    private var awaitingGuess: Bool { machine?.phase == .guessing }
 
     public init(course: Course, session: Session, store: ProgressStore?) {
         self.course = course
@@ -42,10 +42,7 @@ public final class LessonTutor {
     }
 
     /// The cell to pre-type at the prompt (empty when the step's cells are done or a guess is awaited).
-    public var prefill: String {
-        guard !awaitingGuess, let step, cellIndex < step.cells.count else { return "" }
-        return step.cells[cellIndex]
-    }
+    public var prefill: String { machine?.nextCell ?? "" }
 
     /// Opens lesson `number` at `step` (its saved step by default) and returns what to show.
     public func open(_ number: Int, step: Int? = nil) -> [String] {
@@ -79,48 +76,49 @@ public final class LessonTutor {
 
     /// The current step's title, prose (with live values) and predict question.
     public func showStep() -> [String] {
-        guard let step else { return ["this lesson is finished — :lessons for the list"] }
-        cellIndex = 0
+        guard let step else {
+            machine = nil
+            return ["this lesson is finished — :lessons for the list"]
+        }
+        let walk = StepMachine(step, number: progress.step + 1, asksGuess: true)
+        machine = walk
         hintIndex = 0
-        guess = nil
-        awaitingGuess = step.predict != nil
-        var lines = ["", "── Step \(progress.step + 1)/\(lesson!.steps.count): \(step.title) ──"]
-        lines += session.interpolate(lines: step.prose)
-        if let p = step.predict { lines += ["", "predict: \(p.question)", "(type your guess, or just Enter to skip)"] }
+        let shown = walk.show(in: session)
+        var lines = ["", "── Step \(walk.number)/\(lesson!.steps.count): \(step.title) ──"] + shown.prose
+        if let question = shown.question { lines += ["", "predict: \(question)", "(type your guess, or just Enter to skip)"] }
         return lines
     }
 
     /// Takes one non-command input line. Returns (should it run as a cell?, lines to show first).
     public func take(_ line: String) -> (runAsCell: Bool, lines: [String]) {
         if awaitingGuess {
-            awaitingGuess = false
-            guess = line.isEmpty ? nil : line
-            return (false, guess.map { ["noted: \($0) — now run the cells and see"] } ?? [])
+            machine?.takeGuess(line.isEmpty ? nil : line)
+            return (false, line.isEmpty ? [] : ["noted: \(line) — now run the cells and see"])
         }
-        if let step, cellIndex < step.cells.count { cellIndex += 1 }
+        machine?.cellTaken()
         return (true, [])
     }
 
     /// After a cell ran: if the step's cells are done, check the step and move on when it passes.
     public func afterCell() -> [String] {
-        guard let step, cellIndex >= step.cells.count else { return [] }
-        return finishStepIfDone(step)
+        guard let machine, machine.phase != .guessing, machine.cellsDone else { return [] }
+        return finishStepIfDone()
     }
 
-    func finishStepIfDone(_ step: Lesson.Step) -> [String] {
+    func finishStepIfDone() -> [String] {
+        guard var walk = machine else { return [] }
+        let ending = walk.finish(in: session)
+        machine = walk
+        guard ending.isDone else {
+            return ["", "not done yet: the check `\(ending.check ?? "")` is false — :hint for a hint, or edit and run a cell again"]
+        }
         var lines: [String] = []
-        if let check = step.check, !session.checkPasses(check) {
-            return ["", "not done yet: the check `\(check)` is false — :hint for a hint, or edit and run a cell again"]
+        switch ending.answer {
+        case .success(let answer): lines += ["", walk.guess.map { "you guessed \($0); the answer is \(answer)" } ?? "the answer: \(answer)"]
+        case .failure(let e): lines += ["(the answer could not be computed: \(e.message))"]
+        case nil: break
         }
-        if let p = step.predict {
-            switch session.evaluate(p.answer) {
-            case .success(let v):
-                let answer = session.interpreter.format(v).joined(separator: " ")
-                lines += ["", guess.map { "you guessed \($0); the answer is \(answer)" } ?? "the answer: \(answer)"]
-            case .failure(let e): lines += ["(the answer could not be computed: \(e.message))"]
-            }
-        }
-        if !step.afterword.isEmpty { lines += [""] + session.interpolate(lines: step.afterword) }
+        if !walk.step.afterword.isEmpty { lines += [""] + ending.afterword }
         progress.completed[progress.lesson, default: []].insert(progress.step)
         lines.append("✓ step \(progress.step + 1) done")
         return lines + next()
@@ -155,7 +153,7 @@ public final class LessonTutor {
     public func check() -> [String] {
         guard let step else { return ["no step open"] }
         guard let c = step.check else { return ["this step has no check: run its cells"] }
-        if session.checkPasses(c) { return finishStepIfDone(step) }
+        if session.checkPasses(c) { return finishStepIfDone() }
         return ["✗ not yet: \(c)"]
     }
 
