@@ -1,3 +1,5 @@
+import Foundation
+
 /// A lesson parsed from its Markdown file (format: lessons/README.md).
 public struct Lesson: Sendable, Equatable {
     public struct Predict: Sendable, Equatable {
@@ -24,15 +26,25 @@ public struct Lesson: Sendable, Equatable {
         public var predict: Predict?
     }
 
+    /// A file the lesson reads that an earlier lesson writes (`> reads: classifier.safetensors — …` in
+    /// its introduction), so that a learner who skipped that lesson is told, not surprised.
+    public struct Read: Sendable, Equatable {
+        public let file: String
+        /// Which lesson writes it and what for.
+        public let note: String
+    }
+
     public let title: String
     public let introduction: [String]
     public let steps: [Step]
+    public var reads: [Read] = []
 
     /// Parses lesson Markdown; a malformed file gives a message naming the line.
     public static func parse(_ text: String, file: String = "lesson") throws(LessonError) -> Lesson {
         var title: String?
         var introduction: [String] = []
         var steps: [Step] = []
+        var reads: [Read] = []
         let lines = text.components(separatedBy: "\n")
         var i = 0
         func fail(_ message: String) -> LessonError { LessonError("\(file):\(i + 1): \(message)") }
@@ -84,6 +96,12 @@ public struct Lesson: Sendable, Equatable {
                         throw fail("unknown block ```\(kind) (cell, expect, check, check learning, predict)")
                     }
                 }
+            } else if line.hasPrefix("> reads:") {
+                guard steps.isEmpty else { throw fail("'> reads:' belongs in the introduction, before the first step") }
+                let parts = String(line.dropFirst("> reads:".count)).components(separatedBy: " — ")
+                let file = parts[0].trimmed
+                guard !file.isEmpty else { throw fail("'> reads:' needs a file name: > reads: FILE — which lesson writes it") }
+                reads.append(Read(file: file, note: parts.dropFirst().joined(separator: " — ").trimmed))
             } else if line.hasPrefix("> hint:") {
                 guard !steps.isEmpty else { throw fail("a hint before the first step") }
                 steps[steps.count - 1].hints.append(String(line.dropFirst("> hint:".count)).trimmed)
@@ -101,12 +119,14 @@ public struct Lesson: Sendable, Equatable {
         for s in steps where s.check == nil && s.predict == nil {
             throw LessonError("\(file): step '\(s.title)' has neither a check nor a predict question")
         }
-        return Lesson(title: title, introduction: introduction.trimmedBlank, steps: steps.map {
+        var lesson = Lesson(title: title, introduction: introduction.trimmedBlank, steps: steps.map {
             var s = $0
             s.prose = s.prose.trimmedBlank
             s.afterword = s.afterword.trimmedBlank
             return s
         })
+        lesson.reads = reads
+        return lesson
     }
 }
 
@@ -114,6 +134,17 @@ public struct LessonError: Error, Equatable, CustomStringConvertible, Sendable {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension Lesson {
+    /// One line per file the lesson reads from an earlier lesson: there, or not yet and what then.
+    public func readsReport(fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [String] {
+        reads.map { read in
+            let note = read.note.isEmpty ? "" : " (\(read.note))"
+            return fileExists(read.file) ? "this lesson reads \(read.file)\(note): found"
+                                         : "this lesson reads \(read.file)\(note): not here yet"
+        }
+    }
 }
 
 extension String {

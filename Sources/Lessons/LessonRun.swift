@@ -82,6 +82,7 @@ public struct LessonRun {
         self.onLine = onLine
         add("# " + lesson.title)
         add(lines: session.interpolate(lines: lesson.introduction))
+        add(lines: lesson.readsReport())
         for (n, step) in lesson.steps.enumerated() {
             var machine = StepMachine(step, number: n + 1, asksGuess: false)
             let name = "step \(n + 1) '\(step.title)'"

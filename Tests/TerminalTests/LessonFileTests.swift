@@ -50,6 +50,19 @@ struct CourseCatalogTests {
         #expect(error.message == "there is no lesson 2 (the lessons: 1, 6, 7)")
     }
 
+    @Test("a lesson names the files it reads from earlier lessons, and says whether they are there")
+    func readsFromEarlierLessons() throws {
+        let lesson = try Lesson.parse("# L\n\n> reads: classifier.safetensors — lesson 3 saves it\n\n## S\n```check\nTrue\n```\n")
+        #expect(lesson.reads == [Lesson.Read(file: "classifier.safetensors", note: "lesson 3 saves it")])
+        #expect(lesson.introduction.isEmpty)
+        #expect(lesson.readsReport { _ in false } == ["this lesson reads classifier.safetensors (lesson 3 saves it): not here yet"])
+        #expect(lesson.readsReport { _ in true } == ["this lesson reads classifier.safetensors (lesson 3 saves it): found"])
+        #expect(throws: LessonError.self) { try Lesson.parse("# L\n## S\n> reads: x\n```check\nTrue\n```\n") }
+        let course = Course(lessonsFolder: LessonFileTests.root.appendingPathComponent("lessons").path)
+        let gan = try course.lesson(5).get()
+        #expect(gan.reads.map(\.file) == ["classifier.safetensors"])
+    }
+
     @Test("the project's lessons are numbered 1 to 5 with the titles of their files")
     func projectLessons() {
         let course = Course(lessonsFolder: LessonFileTests.root.appendingPathComponent("lessons").path)
