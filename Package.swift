@@ -7,7 +7,7 @@ import PackageDescription
 /// Optimise numeric modules hard in release builds: bounds checks stay on in debug (where the
 /// tests catch mistakes) and are removed in release, where the engine's hot loops live.
 let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release))
 ]
 
 /// Each module's folder has a README.md (what it holds, what it may import, its letters): not a source.
@@ -16,19 +16,22 @@ let readme = ["README.md"]
 let package = Package(
     name: "ganbook",
     products: [
-        .executable(name: "ganbook", targets: ["ganbook"]),
+        .executable(name: "ganbook", targets: ["ganbook"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // MARK: - C shims
-        .systemLibrary(name: "CReadline", path: "Sources/CReadline",
-                       providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
-                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CReadline", path: "Sources/CReadline",
+            providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
 
         // MARK: - Engine
@@ -55,10 +58,12 @@ let package = Package(
 
         // MARK: - Terminal and executable
         .target(name: "Terminal", dependencies: ["Lessons", "Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
-        .executableTarget(name: "ganbook", dependencies: [
-            "Terminal", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], exclude: readme),
+        .executableTarget(
+            name: "ganbook",
+            dependencies: [
+                "Terminal", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], exclude: readme),
 
         // MARK: - Tests (Swift Testing, one target per module)
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),

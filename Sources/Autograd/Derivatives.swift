@@ -39,16 +39,20 @@ extension Variable {
     /// a · b (element-wise).   ∂a = g·b, ∂b = g·a
     public static func * (a: Variable, b: Variable) -> Variable {
         Variable(a.value * b.value, op: "mul", inputs: [a, b]) { [av = a.value, bv = b.value] g in
-            [a.requiresGrad ? unbroadcast(g * bv, to: av.shape) : nil,
-             b.requiresGrad ? unbroadcast(g * av, to: bv.shape) : nil]
+            [
+                a.requiresGrad ? unbroadcast(g * bv, to: av.shape) : nil,
+                b.requiresGrad ? unbroadcast(g * av, to: bv.shape) : nil,
+            ]
         }
     }
 
     /// a / b.   ∂a = g/b, ∂b = −g·a/b²
     public static func / (a: Variable, b: Variable) -> Variable {
         Variable(a.value / b.value, op: "div", inputs: [a, b]) { [av = a.value, bv = b.value] g in
-            [a.requiresGrad ? unbroadcast(g / bv, to: av.shape) : nil,
-             b.requiresGrad ? unbroadcast(-g * av / (bv * bv), to: bv.shape) : nil]
+            [
+                a.requiresGrad ? unbroadcast(g / bv, to: av.shape) : nil,
+                b.requiresGrad ? unbroadcast(-g * av / (bv * bv), to: bv.shape) : nil,
+            ]
         }
     }
 
@@ -131,8 +135,10 @@ extension Variable {
     public static func `where`(_ condition: Tensor, _ a: Variable, _ b: Variable) -> Variable {
         Variable(Tensor.where(condition, a.value, b.value), op: "where", inputs: [a, b]) { [sa = a.shape, sb = b.shape] g in
             let zero = Tensor.zeros([])
-            return [a.requiresGrad ? unbroadcast(Tensor.where(condition, g, zero), to: sa) : nil,
-                    b.requiresGrad ? unbroadcast(Tensor.where(condition, zero, g), to: sb) : nil]
+            return [
+                a.requiresGrad ? unbroadcast(Tensor.where(condition, g, zero), to: sa) : nil,
+                b.requiresGrad ? unbroadcast(Tensor.where(condition, zero, g), to: sb) : nil,
+            ]
         }
     }
 
@@ -214,8 +220,10 @@ extension Variable {
         precondition(a.value.rank >= 2 && b.value.rank >= 2, "Variable.matmul takes matrices; vectors are reshaped by `matmul`")
         return Variable(Tensor.matmul(a.value, b.value), op: "matmul", inputs: [a, b]) { [av = a.value, bv = b.value] g in
             if av.rank == 2 && bv.rank == 2 {
-                return [a.requiresGrad ? Tensor.gemm(g, bv, transposeB: true) : nil,
-                        b.requiresGrad ? Tensor.gemm(av, transposeA: true, g) : nil]
+                return [
+                    a.requiresGrad ? Tensor.gemm(g, bv, transposeB: true) : nil,
+                    b.requiresGrad ? Tensor.gemm(av, transposeA: true, g) : nil,
+                ]
             }
             let da = a.requiresGrad ? Tensor.matmul(g, bv.transposed(-2, -1)) : nil
             let db = b.requiresGrad ? Tensor.matmul(av.transposed(-2, -1), g) : nil
@@ -230,27 +238,33 @@ extension Variable {
     public static func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) -> Variable {
         // Keep the input only if the weight will want its gradient.
         let needWeight = GradMode.isEnabled && (weight.requiresGrad || bias?.requiresGrad == true)
-        let (out, saved) = Conv.conv2d(x.value, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
-                                       keepInput: needWeight)
+        let (out, saved) = Conv.conv2d(
+            x.value, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
+            keepInput: needWeight)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(out, op: "conv2d", inputs: inputs) { [w = weight.value] g in
-            let grads = Conv.conv2dBackward(g, weight: w, saved: saved, needInput: x.requiresGrad,
-                                            needWeight: needWeight)
+            let grads = Conv.conv2dBackward(
+                g, weight: w, saved: saved, needInput: x.requiresGrad,
+                needWeight: needWeight)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])
         }
     }
 
     /// Transposed convolution: `x: [N, Cin, H, W]`, `weight: [Cin, Cout, kh, kw]` → `[N, Cout, Ho, Wo]`,
     /// Ho = (H − 1)·s − 2p + kh + outputPadding.   ∂x = Wᵀ-conv of g, ∂W = x·im2col(g)ᵀ, ∂b = Σ g
-    public static func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int,
-                                       outputPadding: Int = 0) -> Variable {
-        let (out, geometry) = Conv.convTranspose2d(x.value, weight: weight.value, bias: bias?.value, stride: stride,
-                                                                padding: padding, outputPadding: outputPadding)
+    public static func convTranspose2d(
+        _ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int,
+        outputPadding: Int = 0
+    ) -> Variable {
+        let (out, geometry) = Conv.convTranspose2d(
+            x.value, weight: weight.value, bias: bias?.value, stride: stride,
+            padding: padding, outputPadding: outputPadding)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(out, op: "conv_transpose2d", inputs: inputs) { [xv = x.value, w = weight.value] g in
-            let grads = Conv.convTranspose2dBackward(g, x: xv, weight: w, geometry: geometry,
-                                                     needInput: x.requiresGrad,
-                                                     needWeight: weight.requiresGrad || bias?.requiresGrad == true)
+            let grads = Conv.convTranspose2dBackward(
+                g, x: xv, weight: w, geometry: geometry,
+                needInput: x.requiresGrad,
+                needWeight: weight.requiresGrad || bias?.requiresGrad == true)
             return [grads.dx, grads.dweight] + (bias == nil ? [] : [grads.dbias])
         }
     }
@@ -281,8 +295,10 @@ extension Variable {
         if let bias { y = y + bias.value }
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Variable(y, op: "linear", inputs: inputs) { [xv = x.value, w = weight.value] g in
-            [x.requiresGrad ? Tensor.gemm(g, w) : nil,
-             weight.requiresGrad ? Tensor.gemm(g, transposeA: true, xv) : nil]
+            [
+                x.requiresGrad ? Tensor.gemm(g, w) : nil,
+                weight.requiresGrad ? Tensor.gemm(g, transposeA: true, xv) : nil,
+            ]
                 + (bias == nil ? [] : [bias!.requiresGrad ? g.sum(axes: [0]) : nil])
         }
     }

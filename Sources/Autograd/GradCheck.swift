@@ -17,8 +17,10 @@ public enum GradCheck {
 
     /// Checks ∂f/∂inputs for `L = Σ w ⊙ f(inputs)` with fixed pseudo-random weights w (so every output
     /// element matters). The numeric side is (L(x + ε) − L(x − ε)) / 2ε with L summed in Double.
-    public static func check(_ inputs: [Tensor], epsilon: Float = 1e-2, rtol: Double = 2e-2, atol: Double = 2e-3,
-                             _ f: ([Variable]) -> Variable) -> Result {
+    public static func check(
+        _ inputs: [Tensor], epsilon: Float = 1e-2, rtol: Double = 2e-2, atol: Double = 2e-3,
+        _ f: ([Variable]) -> Variable
+    ) -> Result {
         let leaves = inputs.map { Variable($0, requiresGrad: true) }
         let out = f(leaves)
         var g = SeededGenerator(seed: 99)

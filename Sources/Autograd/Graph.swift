@@ -18,8 +18,9 @@ extension Variable {
         var ids: [ObjectIdentifier: Int] = [:]
         for (i, node) in order.enumerated() { ids[ObjectIdentifier(node)] = i }
         return order.enumerated().map { i, node in
-            GraphNode(id: i, op: node.op, label: node.label, shape: node.shape,
-                      inputs: node.inputs.map { ids[ObjectIdentifier($0)]! }, value: node.value, grad: node.grad)
+            GraphNode(
+                id: i, op: node.op, label: node.label, shape: node.shape,
+                inputs: node.inputs.map { ids[ObjectIdentifier($0)]! }, value: node.value, grad: node.grad)
         }
     }
 }

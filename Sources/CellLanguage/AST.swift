@@ -20,7 +20,7 @@ public indirect enum Expr: Equatable, Sendable {
     public var range: SourceRange {
         switch self {
         case .number(_, let r), .string(_, let r), .bool(_, let r), .none(let r), .list(_, let r), .name(_, let r),
-             .unary(_, _, let r), .binary(_, _, _, let r), .call(_, _, _, let r), .attribute(_, _, let r), .index(_, _, let r):
+            .unary(_, _, let r), .binary(_, _, _, let r), .call(_, _, _, let r), .attribute(_, _, let r), .index(_, _, let r):
             return r
         }
     }

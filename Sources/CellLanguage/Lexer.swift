@@ -3,8 +3,10 @@
 public struct Lexer {
     static let keywords: Set<String> = ["and", "or", "not", "for", "in", "True", "False", "None", "true", "false", "none"]
     /// Longest first, so "**" wins over "*" and "//" over "/".
-    static let symbols = ["**=", "//=", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
-                          "+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", ",", ":", ".", ";", "?"]
+    static let symbols = [
+        "**=", "//=", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
+        "+", "-", "*", "/", "%", "@", "<", ">", "=", "(", ")", "[", "]", ",", ":", ".", ";", "?",
+    ]
 
     public static func tokenize(_ source: String) throws(CellError) -> [Token] {
         let chars = Array(source)

@@ -150,7 +150,7 @@ public struct Parser {
             advance()
             let right = try sum()
             comparisons.append(.binary(s, left, right, left.range.union(right.range)))
-            height = try grow(height, right, at: comparisons.last!)   // a chain becomes a tree of `and`s
+            height = try grow(height, right, at: comparisons.last!)  // a chain becomes a tree of `and`s
             left = right
         }
         guard var result = comparisons.first else { return first }

@@ -11,8 +11,11 @@ public enum DatasetName: String, CaseIterable, Sendable {
     public var classNames: [String] {
         switch self {
         case .mnist: return (0...9).map(String.init)
-        case .fashion: return ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+        case .fashion:
+            return [
+                "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+            ]
         }
     }
 }
@@ -36,15 +39,19 @@ public struct DataDirectory: Sendable {
     /// The image size every lesson and the GAN need (nil: any size, for tests with tiny images).
     public let requiredImageSize: (rows: Int, cols: Int)?
 
-    public init(root: String, debianFashion: String = "/usr/share/datasets/fashion-mnist",
-                requiredImageSize: (rows: Int, cols: Int)? = (28, 28)) {
+    public init(
+        root: String, debianFashion: String = "/usr/share/datasets/fashion-mnist",
+        requiredImageSize: (rows: Int, cols: Int)? = (28, 28)
+    ) {
         self.root = root
         self.debianFashion = debianFashion
         self.requiredImageSize = requiredImageSize
     }
 
-    public static let fileNames = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                                   "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    public static let fileNames = [
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+    ]
 
     /// The folder holding a dataset's files: our own copy first, then (for Fashion-MNIST) Debian's.
     public func folder(for name: DatasetName) -> String {

@@ -20,14 +20,16 @@ public struct DataReport {
             for split in Split.allCases {
                 let data = try directory.load(name, split)
                 let counts = data.countsPerClass().enumerated().map { "\($0.offset):\($0.element)" }
-                lines.append("  \(split.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
-                    + "\(String(data.count).leftPadded(to: 6)) images \(data.rows)×\(data.cols)  per class "
-                    + counts.joined(separator: " "))
+                lines.append(
+                    "  \(split.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
+                        + "\(String(data.count).leftPadded(to: 6)) images \(data.rows)×\(data.cols)  per class "
+                        + counts.joined(separator: " "))
             }
         }
         if directory.mnistIsFallback {
-            lines.append("note: this is the 5,000-digit MNIST fallback (real digits, a small part of MNIST); "
-                         + "with internet access `make data FORCE=1` fetches all 70,000")
+            lines.append(
+                "note: this is the 5,000-digit MNIST fallback (real digits, a small part of MNIST); "
+                    + "with internet access `make data FORCE=1` fetches all 70,000")
         }
         return lines
     }

@@ -25,7 +25,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .missing(let p), .unreadable(let p, _), .badMagic(let p, _, _), .wrongLength(let p, _, _),
-             .badHeader(let p, _), .inconsistent(let p, _), .checksumMismatch(let p, _, _):
+            .badHeader(let p, _), .inconsistent(let p, _), .checksumMismatch(let p, _, _):
             return p
         }
     }

@@ -70,8 +70,11 @@ final class GzipReader {
 public func gzipCompress(_ bytes: [UInt8]) -> [UInt8] {
     var stream = z_stream()
     // windowBits 15 + 16: a gzip header and trailer around the deflate data.
-    guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                        ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
+    guard
+        deflateInit2_(
+            &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else { return [] }
     defer { deflateEnd(&stream) }
     var input = bytes
     var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)

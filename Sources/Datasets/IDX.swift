@@ -46,7 +46,7 @@ public struct IDXArray: Equatable, Sendable {
         let data = try reader.read(upTo: total)
         let extra = try reader.read(upTo: 1)
         if data.count < total {
-            try reader.close()   // a stream cut short is "unexpected end of file"; a short but whole file is below
+            try reader.close()  // a stream cut short is "unexpected end of file"; a short but whole file is below
             throw .wrongLength(path: path, expected: total, found: data.count)
         }
         guard extra.isEmpty else {

@@ -20,19 +20,23 @@ public struct LabeledImages: Sendable {
     }
 
     /// Reads and cross-checks an images file and a labels file (gzip or plain IDX).
-    public static func load(name: String, images imagesPath: String, labels labelsPath: String,
-                            classes: Int = 10) throws(DatasetError) -> LabeledImages {
+    public static func load(
+        name: String, images imagesPath: String, labels labelsPath: String,
+        classes: Int = 10
+    ) throws(DatasetError) -> LabeledImages {
         let images = try IDXArray.read(imagesPath, rank: 3)
         let labels = try IDXArray.read(labelsPath, rank: 1)
         guard images.dims[0] == labels.dims[0] else {
-            throw .inconsistent(path: labelsPath,
-                                reason: "\(labels.dims[0]) labels for \(images.dims[0]) images in \(imagesPath)")
+            throw .inconsistent(
+                path: labelsPath,
+                reason: "\(labels.dims[0]) labels for \(images.dims[0]) images in \(imagesPath)")
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= classes }) {
             throw .inconsistent(path: labelsPath, reason: "label \(labels.bytes[bad]) at index \(bad) is not in 0…\(classes - 1)")
         }
-        return LabeledImages(name: name, rows: images.dims[1], cols: images.dims[2],
-                             pixels: images.bytes, labels: labels.bytes)
+        return LabeledImages(
+            name: name, rows: images.dims[1], cols: images.dims[2],
+            pixels: images.bytes, labels: labels.bytes)
     }
 
     /// How many examples of each class: `[count of 0, count of 1, …]`.
@@ -45,6 +49,6 @@ public struct LabeledImages: Sendable {
     /// The pixels of image `index`: [rows, cols] uint8.
     public func image(_ index: Int) -> ArraySlice<UInt8> {
         let size = rows * cols
-        return pixels[index * size ..< (index + 1) * size]
+        return pixels[index * size..<(index + 1) * size]
     }
 }

@@ -1,7 +1,7 @@
 import Datasets
-import Notebook
 import Foundation
 import NN
+import Notebook
 import TensorCore
 
 /// Feeds the notebook damaged files, to prove that nothing a learner loads crashes or hangs it.
@@ -53,8 +53,9 @@ public struct FileFuzzer {
     static func syntheticDigits() -> ImageDataset {
         var g = SeededGenerator(seed: 7)
         func split(_ n: Int) -> LabeledImages {
-            LabeledImages(name: "synthetic", rows: 28, cols: 28, pixels: (0..<(n * 784)).map { _ in UInt8(truncatingIfNeeded: g.next()) },
-                          labels: (0..<n).map { UInt8($0 % 10) })
+            LabeledImages(
+                name: "synthetic", rows: 28, cols: 28, pixels: (0..<(n * 784)).map { _ in UInt8(truncatingIfNeeded: g.next()) },
+                labels: (0..<n).map { UInt8($0 % 10) })
         }
         return ImageDataset(name: .mnist, train: split(64), test: split(16), source: "synthetic")
     }
@@ -68,15 +69,18 @@ public struct FileFuzzer {
         switch target {
         case .checkpoints:
             let gan = try baseCheckpoint(cell: "g0 = GAN(arch=\"mlp\", batch=16, data=data); g0.step(); g0.save(\"%@\")", name: "gan.safetensors")
-            let model = try baseCheckpoint(cell: "net = Sequential(Conv2d(1, 2, 3), BatchNorm2d(2), ReLU(), Flatten(), Linear(1352, 3)); "
-                                               + "net(randn(2, 1, 28, 28)); save_model(net, \"%@\")", name: "model.safetensors")
+            let model = try baseCheckpoint(
+                cell: "net = Sequential(Conv2d(1, 2, 3), BatchNorm2d(2), ReLU(), Flatten(), Linear(1352, 3)); "
+                    + "net(randn(2, 1, 28, 28)); save_model(net, \"%@\")", name: "model.safetensors")
             for i in 0..<count {
                 let isGAN = i % ganEvery == 0
                 let path = folder + (isGAN ? "/case-gan.safetensors" : "/case-model.safetensors")
                 let bytes = mutateCheckpoint(isGAN ? gan : model)
                 try Data(bytes).write(to: URL(fileURLWithPath: path))
-                let cells = isGAN ? ["g = load_gan(\"\(path)\", data=data)", "g.step()", "plot(g.history)", "g.stats()"]
-                                  : ["load_model(net, \"\(path)\")", "net(randn(2, 1, 28, 28))"]
+                let cells =
+                    isGAN
+                    ? ["g = load_gan(\"\(path)\", data=data)", "g.step()", "plot(g.history)", "g.stats()"]
+                    : ["load_model(net, \"\(path)\")", "net(randn(2, 1, 28, 28))"]
                 let seconds = watchdog.time(case: i, what: "\(target.rawValue) case \(i) (\(isGAN ? "GAN" : "model"))") { runCells(cells) }
                 tally.slowest = max(tally.slowest, seconds.seconds)
                 if seconds.loaded { tally.loaded += 1 } else { tally.refused += 1 }
@@ -115,11 +119,12 @@ public struct FileFuzzer {
             // The notebook's own loader, uncached: what `mnist()` does in a new session.
             do {
                 let directory = DataDirectory(root: folder + "/data")
-                let value = ImageDataset(name: .mnist, train: try directory.load(.mnist, .train), test: try directory.load(.mnist, .test),
-                                         source: "fuzz")
+                let value = ImageDataset(
+                    name: .mnist, train: try directory.load(.mnist, .train), test: try directory.load(.mnist, .test),
+                    source: "fuzz")
                 session.interpreter.variables["d"] = .dataset(value)
             } catch {
-                _ = error.description   // refused with a message
+                _ = error.description  // refused with a message
                 return false
             }
         }
@@ -140,13 +145,17 @@ public struct FileFuzzer {
     mutating func pick<T>(_ xs: [T]) -> T { xs[random(xs.count)] }
 
     /// Numbers at the edges, as metadata strings.
-    static let edgeStrings = ["0", "-1", "1", "2", "4501", "2147483647", "2147483648", "4294967296", "9223372036854775807",
-                              "-9223372036854775808", "18446744073709551615", "1e9", "1e300", "1e400", "-1e300", "nan", "NaN", "inf",
-                              "-inf", "Infinity", "0.5", "1.5", "-0", "1e-320", "", " ", "abc", "[]", "{}", "null", "true",
-                              "0x10", "٣", "1_000"]
+    static let edgeStrings = [
+        "0", "-1", "1", "2", "4501", "2147483647", "2147483648", "4294967296", "9223372036854775807",
+        "-9223372036854775808", "18446744073709551615", "1e9", "1e300", "1e400", "-1e300", "nan", "NaN", "inf",
+        "-inf", "Infinity", "0.5", "1.5", "-0", "1e-320", "", " ", "abc", "[]", "{}", "null", "true",
+        "0x10", "٣", "1_000",
+    ]
     /// Numbers at the edges, as JSON numbers for shapes, offsets and random states.
-    nonisolated(unsafe) static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 7, 8, 1 << 31, (1 << 31) - 1, 1 << 32, 1 << 53, Int.max, Int.min, UInt64.max,
-                                     1.5, -0.0, 1e300, -1e300, Double.leastNonzeroMagnitude, "1", "x", NSNull(), [1], ["a": 1]]
+    nonisolated(unsafe) static let edgeNumbers: [Any] = [
+        0, -1, 1, 2, 3, 7, 8, 1 << 31, (1 << 31) - 1, 1 << 32, 1 << 53, Int.max, Int.min, UInt64.max,
+        1.5, -0.0, 1e300, -1e300, Double.leastNonzeroMagnitude, "1", "x", NSNull(), [1], ["a": 1],
+    ]
 
     /// One or a few random mutations of a safetensors file.
     mutating func mutateCheckpoint(_ base: [UInt8]) -> [UInt8] {
@@ -163,9 +172,11 @@ public struct FileFuzzer {
         case 2:
             // The header length at an edge.
             var out = bytes
-            let n: UInt64 = pick([0, 1, 2, 7, 8, UInt64(bytes.count), UInt64(bytes.count - 8), UInt64(bytes.count - 7),
-                                  1 << 31, 100 << 20, (100 << 20) + 1, UInt64(Int64.max), UInt64.max,
-                                  FileFuzzer.headerLength(bytes) &+ 1, FileFuzzer.headerLength(bytes) &- 1])
+            let n: UInt64 = pick([
+                0, 1, 2, 7, 8, UInt64(bytes.count), UInt64(bytes.count - 8), UInt64(bytes.count - 7),
+                1 << 31, 100 << 20, (100 << 20) + 1, UInt64(Int64.max), UInt64.max,
+                FileFuzzer.headerLength(bytes) &+ 1, FileFuzzer.headerLength(bytes) &- 1,
+            ])
             for k in 0..<8 { out[k] = UInt8(truncatingIfNeeded: n >> (8 * UInt64(k))) }
             return out
         case 3, 4:
@@ -259,8 +270,13 @@ public struct FileFuzzer {
             if let start = digitStarts.isEmpty ? nil : pick(digitStarts) {
                 var end = start
                 while end < chars.count && chars[end].isNumber { end += 1 }
-                chars.replaceSubrange(start..<end, with: Array(pick(["0", "-1", "1", "4294967296", "9223372036854775807", "18446744073709551615",
-                                                                     "1e300", "1.5", "NaN", "-0", "99999999999999999999999"])))
+                chars.replaceSubrange(
+                    start..<end,
+                    with: Array(
+                        pick([
+                            "0", "-1", "1", "4294967296", "9223372036854775807", "18446744073709551615",
+                            "1e300", "1.5", "NaN", "-0", "99999999999999999999999",
+                        ])))
                 return String(chars)
             }
         }
@@ -295,7 +311,7 @@ public struct FileFuzzer {
             // A small "gzip bomb": far more data than the header declares, all zeros.
             bytes += [UInt8](repeating: 0, count: 1 << (16 + random(6)))
         }
-        if random(4) == 0 { return bytes }           // a plain IDX file (zlib reads those too)
+        if random(4) == 0 { return bytes }  // a plain IDX file (zlib reads those too)
         var gz = FileFuzzer.gzip(bytes)
         if random(4) == 0 { gz = mutateBytes(gz, headerSize: gz.count) }
         return gz

@@ -54,8 +54,9 @@ extension Adversaries {
         let lossD = lossReal + lossFake
         lossD.backward()
         optimizerD.step()
-        return DiscriminatorUpdate(loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
-                                   dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
+        return DiscriminatorUpdate(
+            loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
+            dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
     }
 
     /// G's update through the (frozen) D: bce(D(fake), 1), the non-saturating loss; backward into G; step.

@@ -38,8 +38,10 @@ public final class CoinGame: Adversaries {
 
     public init(seed: UInt64, coins: Int = 32, counterfeiterLR: Float = 2e-3, treasurerLR: Float = 2e-3, treasurerSteps: Int = 1) {
         var g = SeededGenerator(seed: seed)
-        let G = Sequential([Linear(CoinGame.noiseSize, 32, using: &g), LeakyReLU(0.2), Linear(32, 32, using: &g), LeakyReLU(0.2),
-                            Linear(32, 4, using: &g), Tanh()])
+        let G = Sequential([
+            Linear(CoinGame.noiseSize, 32, using: &g), LeakyReLU(0.2), Linear(32, 32, using: &g), LeakyReLU(0.2),
+            Linear(32, 4, using: &g), Tanh(),
+        ])
         let D = Sequential([Linear(4, 32, using: &g), LeakyReLU(0.2), Linear(32, 32, using: &g), LeakyReLU(0.2), Linear(32, 1, using: &g)])
         (counterfeiter, treasurer) = (G, D)
         optimizerG = Adam(G.namedParameters(), learningRate: counterfeiterLR, betas: (0.5, 0.999))

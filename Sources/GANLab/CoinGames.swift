@@ -65,9 +65,10 @@ public final class CoinGames {
             let gap = zip(means, CoinGame.realMean).map { Swift.abs($0 - Double($1)) }.reduce(0, +) / 4
             let recent = game.acceptance.suffix(100)
             let extremes = recent.filter { $0 > 0.9 || $0 < 0.1 }.count
-            return Measurement(spread: CoinGames.meanSpread(fakes), means: means, gap: gap,
-                               belief: Double(game.judge(fakes).mean().item),
-                               allOrNothing: recent.isEmpty ? 0 : Double(extremes) / Double(recent.count))
+            return Measurement(
+                spread: CoinGames.meanSpread(fakes), means: means, gap: gap,
+                belief: Double(game.judge(fakes).mean().item),
+                allOrNothing: recent.isEmpty ? 0 : Double(extremes) / Double(recent.count))
         }
         cached = (roundsPlayed, measurements, realSpread)
         return (measurements, realSpread)

@@ -14,7 +14,7 @@ public enum DigitJudge {
         var g = SeededGenerator(seed: 3)
         let net = mnistClassifier(using: &g)
         guard let (tensors, _) = try? SafeTensors.load(path), SafeTensors.firstNonFinite(tensors) == nil,
-              (try? net.loadStateDict(Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }))) != nil
+            (try? net.loadStateDict(Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }))) != nil
         else { return nil }
         return net
     }
@@ -92,7 +92,8 @@ extension GANTrainer {
         let score = DigitJudge.mnistScore(samples.probabilities)
         let counts = samples.probabilities.argmax(axis: 1).scalars.reduce(into: [Int](repeating: 0, count: 10)) { $0[Int($1)] += 1 }
         history.scores.append((steps, score))
-        return DigitJudge.Verdict(samples: n, counts: counts, score: score, realScore: DigitJudge.mnistScore(real.probabilities),
-                                  frechetDistance: FrechetDistance.between(samples.logits, real.logits))
+        return DigitJudge.Verdict(
+            samples: n, counts: counts, score: score, realScore: DigitJudge.mnistScore(real.probabilities),
+            frechetDistance: FrechetDistance.between(samples.logits, real.logits))
     }
 }

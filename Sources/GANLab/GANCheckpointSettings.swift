@@ -65,8 +65,10 @@ public struct GANCheckpointSettings {
         realLabel = try number("real_label", { $0 > 0.5 && $0 <= 1 }, "a number in (0.5, 1]", default: 1)
         learningRateD = try number("lr_d", { $0 > 0 && $0 < 1 }, "a number in (0, 1)", default: 2e-4)
         learningRateG = try number("lr_g", { $0 > 0 && $0 < 1 }, "a number in (0, 1)", default: 2e-4)
-        betas = (try number("beta1", { $0 >= 0 && $0 < 1 }, "a number in [0, 1)", default: 0.5),
-                 try number("beta2", { $0 >= 0 && $0 < 1 }, "a number in [0, 1)", default: 0.999))
+        betas = (
+            try number("beta1", { $0 >= 0 && $0 < 1 }, "a number in [0, 1)", default: 0.5),
+            try number("beta2", { $0 >= 0 && $0 < 1 }, "a number in [0, 1)", default: 0.999)
+        )
         guard let noise: SeededGenerator = GANTrainer.decode(meta["noise_state"] ?? "") else {
             throw problem("noise_state", "must be a random generator state {\"state\": [4 whole numbers]}, \(got("noise_state"))")
         }

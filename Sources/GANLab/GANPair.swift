@@ -24,8 +24,10 @@ public final class GANPair: Adversaries {
     }
 
     /// Builds both networks with the DCGAN initialisation (N(0, 0.02) weights) and Adam(lr, betas (0.5, 0.999)).
-    public init(_ architecture: GANArchitecture, latent: Int = 100, learningRate: Float = 2e-4,
-                betas: (Float, Float) = (0.5, 0.999), using g: inout SeededGenerator) {
+    public init(
+        _ architecture: GANArchitecture, latent: Int = 100, learningRate: Float = 2e-4,
+        betas: (Float, Float) = (0.5, 0.999), using g: inout SeededGenerator
+    ) {
         self.architecture = architecture
         self.latent = latent
         switch architecture {

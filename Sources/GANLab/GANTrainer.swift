@@ -45,8 +45,10 @@ public final class GANTrainer {
         let historyCount: Int
     }
 
-    public init(architecture: GANArchitecture, dataset: ImageDataset, batchSize: Int, learningRateD: Float, learningRateG: Float,
-                betas: (Float, Float), dSteps: Int, realLabel: Float, seed: UInt64) {
+    public init(
+        architecture: GANArchitecture, dataset: ImageDataset, batchSize: Int, learningRateD: Float, learningRateG: Float,
+        betas: (Float, Float), dSteps: Int, realLabel: Float, seed: UInt64
+    ) {
         var g = SeededGenerator(seed: seed)
         pair = GANPair(architecture, learningRate: learningRateG, betas: betas, using: &g)
         pair.optimizerD.learningRate = learningRateD
@@ -81,8 +83,9 @@ public final class GANTrainer {
 
     /// Keeps what the next update changes, for `undo` (the last `snapshotLimit` are kept).
     public func snapshot() {
-        let s = Snapshot(steps: steps, state: pair.stateDict(), optimizerG: pair.optimizerG.stateDict(), optimizerD: pair.optimizerD.stateDict(),
-                         sampler: sampler, noise: noise, historyCount: history.lossD.count)
+        let s = Snapshot(
+            steps: steps, state: pair.stateDict(), optimizerG: pair.optimizerG.stateDict(), optimizerD: pair.optimizerD.stateDict(),
+            sampler: sampler, noise: noise, historyCount: history.lossD.count)
         snapshots.append(s)
         if snapshots.count > GANTrainer.snapshotLimit { snapshots.removeFirst() }
     }
@@ -110,9 +113,10 @@ public final class GANTrainer {
         steps += 1
         history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
         history.dReal.append(Double(d.dReal)); history.dFake.append(Double(d.dFake))
-        return StepReport(step: steps, d: d, dUpdates: dUpdates, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
-                          milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
-                          fakeRange: (fake.value.min().item, fake.value.max().item))
+        return StepReport(
+            step: steps, d: d, dUpdates: dUpdates, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
+            milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
+            fakeRange: (fake.value.min().item, fake.value.max().item))
     }
 
     /// ‖t‖, the square root of the sum of squares.
@@ -174,26 +178,31 @@ public final class GANTrainer {
         }
         tensors.append(("history.score_steps", Tensor(history.scores.map { Float($0.0) })))
         tensors.append(("history.scores", Tensor(history.scores.map { Float($0.1) })))
-        let metadata = ["format": "pt", "ganbook": "gan", "architecture": pair.architecture.rawValue, "steps": String(steps),
-                        "batch": String(batchSize), "d_steps": String(dSteps), "real_label": String(realLabel),
-                        "lr_d": String(pair.optimizerD.learningRate), "lr_g": String(pair.optimizerG.learningRate),
-                        "beta1": String(pair.optimizerG.beta1), "beta2": String(pair.optimizerG.beta2),
-                        "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue,
-                        "seed": String(seed)]
+        let metadata = [
+            "format": "pt", "ganbook": "gan", "architecture": pair.architecture.rawValue, "steps": String(steps),
+            "batch": String(batchSize), "d_steps": String(dSteps), "real_label": String(realLabel),
+            "lr_d": String(pair.optimizerD.learningRate), "lr_g": String(pair.optimizerG.learningRate),
+            "beta1": String(pair.optimizerG.beta1), "beta2": String(pair.optimizerG.beta2),
+            "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue,
+            "seed": String(seed),
+        ]
         try SafeTensors.save(tensors, metadata: metadata, to: path, overwrite: overwrite)
     }
 
     /// A trainer restored from what `save` wrote to `path` (read with `SafeTensors.load`): the next step
     /// equals the step the saved one would have taken.
-    public static func restore(_ tensors: [(name: String, tensor: Tensor)], metadata meta: [String: String], from path: String,
-                               dataset: ImageDataset) throws(CheckpointError) -> GANTrainer {
+    public static func restore(
+        _ tensors: [(name: String, tensor: Tensor)], metadata meta: [String: String], from path: String,
+        dataset: ImageDataset
+    ) throws(CheckpointError) -> GANTrainer {
         let settings = try GANCheckpointSettings(meta, path: path, datasetCount: dataset.train.count)
         if let bad = SafeTensors.firstNonFinite(tensors.filter { !$0.name.hasPrefix("history.") }) {
             throw CheckpointError("\(path): \(bad) — the file is damaged, or was saved after training diverged")
         }
-        let t = GANTrainer(architecture: settings.architecture, dataset: dataset, batchSize: settings.batch,
-                           learningRateD: settings.learningRateD, learningRateG: settings.learningRateG, betas: settings.betas,
-                           dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed)
+        let t = GANTrainer(
+            architecture: settings.architecture, dataset: dataset, batchSize: settings.batch,
+            learningRateD: settings.learningRateD, learningRateG: settings.learningRateG, betas: settings.betas,
+            dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed)
         let state = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         try GANCheckpointSettings.checkHistory(state, steps: settings.steps, path: path)
         try t.pair.G.loadStateDict(state, prefix: "G.")

@@ -68,8 +68,10 @@ public final class DCGANDiscriminator: Module {
 public final class MLPGenerator: Module {
     public let net: Sequential
     public init(latent: Int = 100, using g: inout SeededGenerator) {
-        net = Sequential([Linear(latent, 256, using: &g), LeakyReLU(0.2), Linear(256, 512, using: &g), LeakyReLU(0.2),
-                          Linear(512, 784, using: &g), Tanh()])
+        net = Sequential([
+            Linear(latent, 256, using: &g), LeakyReLU(0.2), Linear(256, 512, using: &g), LeakyReLU(0.2),
+            Linear(512, 784, using: &g), Tanh(),
+        ])
         super.init()
         addChild("net", net)
     }
@@ -81,8 +83,10 @@ public final class MLPGenerator: Module {
 public final class MLPDiscriminator: Module {
     public let net: Sequential
     public init(using g: inout SeededGenerator) {
-        net = Sequential([Linear(784, 512, using: &g), LeakyReLU(0.2), Linear(512, 256, using: &g), LeakyReLU(0.2),
-                          Linear(256, 1, using: &g)])
+        net = Sequential([
+            Linear(784, 512, using: &g), LeakyReLU(0.2), Linear(512, 256, using: &g), LeakyReLU(0.2),
+            Linear(256, 1, using: &g),
+        ])
         super.init()
         addChild("net", net)
     }

@@ -64,7 +64,7 @@ public struct Lesson: Sendable, Equatable {
                 while i < lines.count && !lines[i].hasPrefix("```") { block.append(lines[i]); i += 1 }
                 guard i < lines.count else { i = opening; throw fail("the ```\(kind) block is not closed") }
                 let closing = i
-                i = opening   // errors about the block name its first line
+                i = opening  // errors about the block name its first line
                 defer { i = closing }
                 guard !steps.isEmpty || kind.isEmpty else { throw fail("a ```\(kind) block before the first step (## heading)") }
                 if !kind.isEmpty || !steps.isEmpty {
@@ -84,8 +84,9 @@ public struct Lesson: Sendable, Equatable {
                             throw fail("a ```predict block needs an 'answer: <expression>' line")
                         }
                         let question = block[..<answerLine].map(\.trimmed).joined(separator: " ")
-                        steps[steps.count - 1].predict = Predict(question: question,
-                                                                 answer: String(block[answerLine].trimmed.dropFirst("answer:".count)).trimmed)
+                        steps[steps.count - 1].predict = Predict(
+                            question: question,
+                            answer: String(block[answerLine].trimmed.dropFirst("answer:".count)).trimmed)
                     case "":
                         if steps[steps.count - 1].cells.isEmpty {
                             steps[steps.count - 1].prose += block.map { "    " + $0 }
@@ -119,12 +120,14 @@ public struct Lesson: Sendable, Equatable {
         for s in steps where s.check == nil && s.predict == nil {
             throw LessonError("\(file): step '\(s.title)' has neither a check nor a predict question")
         }
-        var lesson = Lesson(title: title, introduction: introduction.trimmedBlank, steps: steps.map {
-            var s = $0
-            s.prose = s.prose.trimmedBlank
-            s.afterword = s.afterword.trimmedBlank
-            return s
-        })
+        var lesson = Lesson(
+            title: title, introduction: introduction.trimmedBlank,
+            steps: steps.map {
+                var s = $0
+                s.prose = s.prose.trimmedBlank
+                s.afterword = s.afterword.trimmedBlank
+                return s
+            })
         lesson.reads = reads
         return lesson
     }
@@ -141,8 +144,9 @@ extension Lesson {
     public func readsReport(fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [String] {
         reads.map { read in
             let note = read.note.isEmpty ? "" : " (\(read.note))"
-            return fileExists(read.file) ? "this lesson reads \(read.file)\(note): found"
-                                         : "this lesson reads \(read.file)\(note): not here yet"
+            return fileExists(read.file)
+                ? "this lesson reads \(read.file)\(note): found"
+                : "this lesson reads \(read.file)\(note): not here yet"
         }
     }
 }

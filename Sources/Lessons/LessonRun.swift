@@ -1,6 +1,6 @@
 import CellLanguage
-import Notebook
 import Foundation
+import Notebook
 
 extension Session {
     /// Prose with every `{expression}` or `{expression:.Nf}` replaced by its value in this session.
@@ -19,7 +19,8 @@ extension Session {
             }
             var decimals: Int?
             if let colon = expression.lastIndex(of: ":"), expression[colon...].hasPrefix(":."), expression.hasSuffix("f"),
-               let d = Int(expression[expression.index(colon, offsetBy: 2)..<expression.index(before: expression.endIndex)]) {
+                let d = Int(expression[expression.index(colon, offsetBy: 2)..<expression.index(before: expression.endIndex)])
+            {
                 decimals = d
                 expression = String(expression[..<colon])
             }

@@ -29,8 +29,9 @@ public enum ReadOnlyExpression {
     /// Refuses an expression that could write, print, train or change a value, naming the call that would.
     public static func check(_ e: Expr) throws(CellError) {
         func refuse(_ what: String, _ range: SourceRange) -> CellError {
-            CellError(.value, "a lesson's prose, checks and answers may only read values; \(what) could change something", at: range,
-                      hint: "move it into a cell, where the learner sees it and runs it")
+            CellError(
+                .value, "a lesson's prose, checks and answers may only read values; \(what) could change something", at: range,
+                hint: "move it into a cell, where the learner sees it and runs it")
         }
         func visit(_ e: Expr) throws(CellError) {
             switch e {

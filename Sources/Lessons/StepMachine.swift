@@ -93,8 +93,9 @@ public struct StepMachine {
         }
         let holds = step.check.map { session.checkPasses($0) }
         let whyNot = holds == false ? step.check.map { session.explainFailedCheck($0) } : nil
-        let ending = Ending(check: step.check, checkHolds: holds, whyNot: whyNot, answer: answer, afterword: afterword,
-                            brokenValue: afterword.first { $0.contains("{?") })
+        let ending = Ending(
+            check: step.check, checkHolds: holds, whyNot: whyNot, answer: answer, afterword: afterword,
+            brokenValue: afterword.first { $0.contains("{?") })
         if ending.isDone { phase = .finished }
         return ending
     }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Autograd
 import TensorCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Adam — PyTorch's exact update (weight decay added to the gradient, as `torch.optim.Adam` does):
 ///
@@ -24,8 +25,10 @@ public final class Adam: Optimizer {
     public private(set) var firstMoments: [Tensor?]
     public private(set) var secondMoments: [Tensor?]
 
-    public init(_ parameters: [(name: String, variable: Variable)], learningRate: Float = 1e-3,
-                betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8, weightDecay: Float = 0) {
+    public init(
+        _ parameters: [(name: String, variable: Variable)], learningRate: Float = 1e-3,
+        betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8, weightDecay: Float = 0
+    ) {
         self.parameters = parameters
         self.learningRate = learningRate
         (beta1, beta2) = betas
@@ -46,7 +49,7 @@ public final class Adam: Optimizer {
             guard let grad = p.grad else { continue }
             var m = firstMoments[i] ?? .zeros(p.shape)
             var v = secondMoments[i] ?? .zeros(p.shape)
-            firstMoments[i] = nil; secondMoments[i] = nil   // unique owners: update in place
+            firstMoments[i] = nil; secondMoments[i] = nil  // unique owners: update in place
             steps[i] += 1
             // The bias corrections are scalars: computed in Double, as PyTorch does in Python floats.
             let t = Double(steps[i])
@@ -73,14 +76,14 @@ public final class Adam: Optimizer {
                                 while j + 8 <= range.upperBound {
                                     let pj = load(pp, j)
                                     let g = wd == 0 ? load(gp, j) : load(gp, j) + wd * pj
-                                    let mj = b1 * load(mp, j) + keep1 * g                 // PyTorch: lerp toward g
+                                    let mj = b1 * load(mp, j) + keep1 * g  // PyTorch: lerp toward g
                                     let vj = b2 * load(vp, j) + keep2 * g * g
                                     store(mj, mp, j)
                                     store(vj, vp, j)
                                     store(pj - stepSize * mj / (vj.squareRoot() / correction2Root + eps), pp, j)
                                     j += 8
                                 }
-                                while j < range.upperBound {                              // the same, one at a time
+                                while j < range.upperBound {  // the same, one at a time
                                     let g = wd == 0 ? gp[j] : gp[j] + wd * pp[j]
                                     let mj = b1 * mp[j] + keep1 * g
                                     let vj = b2 * vp[j] + keep2 * g * g
@@ -118,7 +121,8 @@ public final class Adam: Optimizer {
             }
             // A step count is one whole number; a corrupt one must not trap in Int(_:) or overflow later.
             guard step.scalars.count == 1, let count = step.scalars.first, count.isFinite, count >= 0, count <= 1e9,
-                  count == count.rounded() else {
+                count == count.rounded()
+            else {
                 throw CheckpointError("optimizer state \(name).step must be one whole number from 0 to 1e9, got \(step.scalars.prefix(3))")
             }
             guard !vi.scalars.contains(where: { $0 < 0 }) else {
@@ -129,4 +133,3 @@ public final class Adam: Optimizer {
         (steps, firstMoments, secondMoments) = (s, m, v)
     }
 }
-

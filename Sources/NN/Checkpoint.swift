@@ -29,7 +29,8 @@ public enum SafeTensors {
         var data: [UInt8] = []
         for (name, tensor) in tensors {
             let isCounter = name.hasSuffix("num_batches_tracked")
-            let bytes: [UInt8] = isCounter
+            let bytes: [UInt8] =
+                isCounter
                 ? tensor.scalars.flatMap { withUnsafeBytes(of: Int64($0).littleEndian, Array.init) }
                 : tensor.scalars.withUnsafeBytes { raw in
                     // Float bit patterns, little-endian (the host order on every platform Swift targets here).
@@ -77,12 +78,14 @@ public enum SafeTensors {
             guard let dtype = info["dtype"] as? String else { throw CheckpointError("\(name) has no dtype string") }
             guard let size = dtypeSize[dtype] else { throw CheckpointError("\(name) has unsupported dtype \(dtype)") }
             guard let shapeList = info["shape"] as? [Any], shapeList.count <= 8,
-                  case let shape = shapeList.compactMap(wholeNumber), shape.count == shapeList.count,
-                  shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 }) else {
+                case let shape = shapeList.compactMap(wholeNumber), shape.count == shapeList.count,
+                shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 })
+            else {
                 throw CheckpointError("\(name) has a bad shape \(info["shape"].map { "\($0)" } ?? "(none)"): it must be a list of at most 8 whole numbers from 0 to 2^31")
             }
             guard let offsetList = info["data_offsets"] as? [Any], offsetList.count == 2,
-                  case let offsets = offsetList.compactMap(wholeNumber), offsets.count == 2 else {
+                case let offsets = offsetList.compactMap(wholeNumber), offsets.count == 2
+            else {
                 throw CheckpointError("\(name) has bad data_offsets: they must be two whole numbers [begin, end]")
             }
             var count = 1, overflow = false
@@ -135,7 +138,7 @@ public enum SafeTensors {
         guard let head = try? RegularFile.head(path, bytes: 8 + maximumHeader), head.count >= 10 else { return false }
         let n = head.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard n >= 2, n <= UInt64(maximumHeader), Int(n) <= head.count - 8 else { return false }
-        let json = Data(head[head.startIndex + 8 ..< head.startIndex + 8 + Int(n)])
+        let json = Data(head[head.startIndex + 8..<head.startIndex + 8 + Int(n)])
         return (try? JSONSerialization.jsonObject(with: json)) is [String: Any]
     }
 
@@ -162,11 +165,14 @@ public enum SafeTensors {
     /// Writes atomically: to a temporary file beside `path`, flushed, then renamed over it, so a crash
     /// leaves either the old checkpoint or the new one, never half of one.
     /// Without `overwrite`, an existing file is replaced only if it is a safetensors file itself.
-    public static func save(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to path: String,
-                            overwrite: Bool = false) throws(CheckpointError) {
+    public static func save(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to path: String,
+        overwrite: Bool = false
+    ) throws(CheckpointError) {
         do throws(FileProblem) {
-            try AtomicFile.write(encode(tensors, metadata: metadata), to: path, kind: "safetensors file",
-                                 mayReplace: overwrite ? nil : { looksLikeFile($0) })
+            try AtomicFile.write(
+                encode(tensors, metadata: metadata), to: path, kind: "safetensors file",
+                mayReplace: overwrite ? nil : { looksLikeFile($0) })
         } catch { throw CheckpointError(error.message) }
     }
 
@@ -198,8 +204,10 @@ public enum SafeTensors {
 
 /// Temp file in the same folder, fsync, rename: the file at `path` is always whole (see `AtomicFile`).
 /// `mayReplace` guards an existing file of another kind (nil: replace anything).
-public func writeAtomically(_ bytes: [UInt8], to path: String, kind: String = "file",
-                            mayReplace: ((String) -> Bool)? = nil) throws(CheckpointError) {
+public func writeAtomically(
+    _ bytes: [UInt8], to path: String, kind: String = "file",
+    mayReplace: ((String) -> Bool)? = nil
+) throws(CheckpointError) {
     do throws(FileProblem) { try AtomicFile.write(bytes, to: path, kind: kind, mayReplace: mayReplace) } catch {
         throw CheckpointError(error.message)
     }

@@ -8,12 +8,15 @@ public final class Conv2d: Module {
     public let weight: Variable
     public let bias: Variable?
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, using g: inout SeededGenerator) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, using g: inout SeededGenerator
+    ) {
         (self.inChannels, self.outChannels, self.kernelSize, self.stride, self.padding) =
             (inChannels, outChannels, kernelSize, stride, padding)
-        (weight, self.bias) = defaultParameters(weight: [outChannels, inChannels, kernelSize, kernelSize], bias: bias ? outChannels : nil,
-                                                fanIn: inChannels * kernelSize * kernelSize, using: &g)
+        (weight, self.bias) = defaultParameters(
+            weight: [outChannels, inChannels, kernelSize, kernelSize], bias: bias ? outChannels : nil,
+            fanIn: inChannels * kernelSize * kernelSize, using: &g)
         super.init()
         register("weight", weight)
         if let b = self.bias { register("bias", b) }
@@ -38,12 +41,15 @@ public final class ConvTranspose2d: Module {
     public let weight: Variable
     public let bias: Variable?
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                outputPadding: Int = 0, bias: Bool = true, using g: inout SeededGenerator) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        outputPadding: Int = 0, bias: Bool = true, using g: inout SeededGenerator
+    ) {
         (self.inChannels, self.outChannels, self.kernelSize, self.stride, self.padding, self.outputPadding) =
             (inChannels, outChannels, kernelSize, stride, padding, outputPadding)
-        (weight, self.bias) = defaultParameters(weight: [inChannels, outChannels, kernelSize, kernelSize], bias: bias ? outChannels : nil,
-                                                fanIn: outChannels * kernelSize * kernelSize, using: &g)
+        (weight, self.bias) = defaultParameters(
+            weight: [inChannels, outChannels, kernelSize, kernelSize], bias: bias ? outChannels : nil,
+            fanIn: outChannels * kernelSize * kernelSize, using: &g)
         super.init()
         register("weight", weight)
         if let b = self.bias { register("bias", b) }

@@ -12,21 +12,25 @@ public struct Arguments {
     /// The whole call, for errors about it as a whole.
     public let range: SourceRange
 
-    public init(function: String, positional: [(value: Value, range: SourceRange)],
-                keywords: [String: (value: Value, range: SourceRange)], range: SourceRange) {
+    public init(
+        function: String, positional: [(value: Value, range: SourceRange)],
+        keywords: [String: (value: Value, range: SourceRange)], range: SourceRange
+    ) {
         (self.function, self.positional, self.keywords, self.range) = (function, positional, keywords, range)
     }
 
     /// Refuses keywords the function does not know (with a suggestion) and too many positional values.
     public func accept(keywords allowed: [String], maxPositional: Int) throws(CellError) {
         for (name, entry) in keywords where !allowed.contains(name) {
-            throw CellError(.type, "\(function)() has no argument '\(name)'", at: entry.range,
-                            hint: nearestName(to: name, in: allowed).map { "did you mean '\($0)'?" }
-                                ?? (allowed.isEmpty ? nil : "its arguments: " + allowed.joined(separator: ", ")))
+            throw CellError(
+                .type, "\(function)() has no argument '\(name)'", at: entry.range,
+                hint: nearestName(to: name, in: allowed).map { "did you mean '\($0)'?" }
+                    ?? (allowed.isEmpty ? nil : "its arguments: " + allowed.joined(separator: ", ")))
         }
         if positional.count > maxPositional {
-            throw CellError(.type, "\(function)() takes at most \(maxPositional) positional argument\(maxPositional == 1 ? "" : "s"), got \(positional.count)",
-                            at: positional[maxPositional].range)
+            throw CellError(
+                .type, "\(function)() takes at most \(maxPositional) positional argument\(maxPositional == 1 ? "" : "s"), got \(positional.count)",
+                at: positional[maxPositional].range)
         }
     }
 

@@ -5,13 +5,17 @@ import TensorCore
 
 extension Builtins {
     static let dataBuiltins: [Builtin] = [
-        define("mnist", "mnist()", "The MNIST digits (whatever `make data` installed: full MNIST or the 5,000-digit fallback).",
-               example: "data = mnist(); show(data.image(0))", topic: "data") { args, interp throws(CellError) in
+        define(
+            "mnist", "mnist()", "The MNIST digits (whatever `make data` installed: full MNIST or the 5,000-digit fallback).",
+            example: "data = mnist(); show(data.image(0))", topic: "data"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
             return .dataset(try interp.loadDataset(.mnist, at: args.range))
         },
-        define("fashion", "fashion()", "Fashion-MNIST: 28×28 pictures of clothes in ten classes.",
-               example: "data = fashion(); data.classes", topic: "data") { args, interp throws(CellError) in
+        define(
+            "fashion", "fashion()", "Fashion-MNIST: 28×28 pictures of clothes in ten classes.",
+            example: "data = fashion(); data.classes", topic: "data"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
             return .dataset(try interp.loadDataset(.fashion, at: args.range))
         },
@@ -60,7 +64,8 @@ extension ImageDataset {
         .method("labels", "labels(start, end, split=\"train\")", "Labels start..<end as [n].", example: "data.labels(0, 8)", topic: "data") { d, args, _ throws(CellError) in
             try d.range(args, images: false)
         },
-        .method("batch", "batch(n, split=\"train\")", "n random examples: [images [n, 1, 28, 28] in [0, 1], labels [n]].", example: "data.batch(8)", topic: "data") { d, args, interp throws(CellError) in
+        .method("batch", "batch(n, split=\"train\")", "n random examples: [images [n, 1, 28, 28] in [0, 1], labels [n]].", example: "data.batch(8)", topic: "data") {
+            d, args, interp throws(CellError) in
             try args.accept(keywords: ["n", "split"], maxPositional: 1)
             let part = try d.split(args)
             let n = try args.count(0, "n", from: 1, max: part.count)

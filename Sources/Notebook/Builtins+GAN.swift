@@ -6,9 +6,11 @@ import TensorCore
 
 extension Builtins {
     static let ganBuiltins: [Builtin] = [
-        define("GAN", "GAN(arch=\"dcgan\", data=None, batch=64, lr=2e-4, lr_d=None, betas=[0.5, 0.999], k=1, smooth=1.0, preset=None, seed=0)",
-               "A GAN to train: the reference DCGAN (or \"mlp\") on MNIST (or data=fashion()). k: D steps per G step; smooth: D's target for real images; preset: \"strong_d\" (D overpowers G) or \"collapse\" (the MLP with G 10× faster than D at batch 16: digits go missing) to see failures.",
-               example: "gan = GAN(batch=16)", topic: "gan") { args, interp throws(CellError) in
+        define(
+            "GAN", "GAN(arch=\"dcgan\", data=None, batch=64, lr=2e-4, lr_d=None, betas=[0.5, 0.999], k=1, smooth=1.0, preset=None, seed=0)",
+            "A GAN to train: the reference DCGAN (or \"mlp\") on MNIST (or data=fashion()). k: D steps per G step; smooth: D's target for real images; preset: \"strong_d\" (D overpowers G) or \"collapse\" (the MLP with G 10× faster than D at batch 16: digits go missing) to see failures.",
+            example: "gan = GAN(batch=16)", topic: "gan"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["arch", "data", "batch", "lr", "lr_d", "betas", "k", "smooth", "preset", "seed"], maxPositional: 0)
             let archName = try args.string(nil, "arch", default: "dcgan")
             guard var arch = GANArchitecture(rawValue: archName) else { throw CellError(.value, "arch is \"dcgan\" or \"mlp\"", at: args.range) }
@@ -20,25 +22,29 @@ extension Builtins {
                 data = try interp.loadDataset(.mnist, at: args.range)
             }
             var batch: Int
-            do throws(CellError) { batch = try args.count(nil, "batch", default: 64, from: GANCheckpointSettings.batchRange.lowerBound,
-                                                        max: min(GANCheckpointSettings.batchRange.upperBound, data.train.count)) } catch {
+            do throws(CellError) {
+                batch = try args.count(
+                    nil, "batch", default: 64, from: GANCheckpointSettings.batchRange.lowerBound,
+                    max: min(GANCheckpointSettings.batchRange.upperBound, data.train.count))
+            } catch {
                 throw CellError(error.kind, error.message, at: error.range, hint: "at least 2: BatchNorm needs two images to measure a spread")
             }
             var lr = try args.number(nil, "lr", default: 2e-4)
             var lrD = args.value(nil, "lr_d") == nil ? lr : try args.number(nil, "lr_d")
-            var k = try args.int(nil, "k", default: 1, in: GANCheckpointSettings.dStepsRange)   // what a checkpoint may hold too
+            var k = try args.int(nil, "k", default: 1, in: GANCheckpointSettings.dStepsRange)  // what a checkpoint may hold too
             let smooth = try args.number(nil, "smooth", default: 1)
             guard smooth > 0.5 && smooth <= 1 else { throw CellError(.value, "smooth is D's target for real images, in (0.5, 1]", at: args.range) }
             var betas: (Float, Float) = (0.5, 0.999)
             if let (v, r) = args.value(nil, "betas") {
                 guard case .list(let b) = v, b.count == 2, let b1 = b[0].asNumber, let b2 = b[1].asNumber,
-                      (0..<1).contains(b1), (0..<1).contains(b2) else { throw CellError(.value, "betas must be two numbers in [0, 1)", at: r) }
+                    (0..<1).contains(b1), (0..<1).contains(b2)
+                else { throw CellError(.value, "betas must be two numbers in [0, 1)", at: r) }
                 betas = (Float(b1), Float(b2))
             }
             // Failure on demand: settings known to go wrong, to see the symptoms.
             switch try args.string(nil, "preset", default: "") {
             case "": break
-            case "strong_d": lrD = lr * 10; k = 5          // D wins: its loss → 0, G's gradient fades
+            case "strong_d": lrD = lr * 10; k = 5  // D wins: its loss → 0, G's gradient fades
             // G outruns D and settles on a few digits. The DCGAN resists: BatchNorm in D lets it see a
             // whole batch's statistics, so a batch of look-alikes stands out (G at 5e-3 against D's
             // 2e-4 for 400 steps kept every digit above 5%). The MLP, without BatchNorm, loses digits:
@@ -49,13 +55,16 @@ extension Builtins {
             }
             guard lr > 0, lrD > 0, lr < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
             let seed = try args.seed(nil, default: interp.seed)
-            let gan = GANTrainer(architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
-                                 betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed)
+            let gan = GANTrainer(
+                architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
+                betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed)
             gan.pair.freezeLearning(interp.settings.learningFrozen)
             return .object(gan)
         },
-        define("load_gan", "load_gan(path, data=None)", "A GAN saved with gan.save(), ready to continue exactly where it stopped.",
-               example: "gan = load_gan(\"digits.safetensors\")", topic: "gan") { args, interp throws(CellError) in
+        define(
+            "load_gan", "load_gan(path, data=None)", "A GAN saved with gan.save(), ready to continue exactly where it stopped.",
+            example: "gan = load_gan(\"digits.safetensors\")", topic: "gan"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["path", "data"], maxPositional: 1)
             let path = try args.string(0, "path")
             func failure(_ error: CheckpointError) -> CellError {
@@ -91,9 +100,9 @@ extension Builtins {
         var k = try args.count(nil, "k", default: 1, from: 1, max: 100)
         switch try args.string(nil, "preset", default: "") {
         case "": break
-        case "fast_treasurer": lrD *= 10; k = max(k, 3)       // the treasurer wins: nothing gets through, the counterfeiter learns slowly
-        case "slow_treasurer": lrD /= 100                      // a treasurer who barely learns teaches nothing: the fakes stay far off
-        case "collapse": lrG *= 10; lrD /= 5                   // the counterfeiter overshoots and mints one kind of coin
+        case "fast_treasurer": lrD *= 10; k = max(k, 3)  // the treasurer wins: nothing gets through, the counterfeiter learns slowly
+        case "slow_treasurer": lrD /= 100  // a treasurer who barely learns teaches nothing: the fakes stay far off
+        case "collapse": lrG *= 10; lrD /= 5  // the counterfeiter overshoots and mints one kind of coin
         default: throw CellError(.value, "preset is \"fast_treasurer\", \"slow_treasurer\" or \"collapse\"", at: args.range)
         }
         guard lrG > 0, lrD > 0, lrG < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
@@ -101,9 +110,11 @@ extension Builtins {
     }
 
     static let coinBuiltins: [Builtin] = [
-        define("coins_game", "coins_game(coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=None)",
-               "The counterfeiter and the treasurer: a small GAN over coins (shape, colour, picture, face). preset: \"fast_treasurer\", \"slow_treasurer\", \"collapse\". The seed is the session's unless given.",
-               example: "game = coins_game(); game.round()", topic: "gan") { args, interp throws(CellError) in
+        define(
+            "coins_game", "coins_game(coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=None)",
+            "The counterfeiter and the treasurer: a small GAN over coins (shape, colour, picture, face). preset: \"fast_treasurer\", \"slow_treasurer\", \"collapse\". The seed is the session's unless given.",
+            example: "game = coins_game(); game.round()", topic: "gan"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["coins", "counterfeiter_lr", "treasurer_lr", "k", "preset", "seed"], maxPositional: 0)
             let s = try coinSettings(args)
             let seed = try args.seed(nil, default: interp.seed)
@@ -111,9 +122,11 @@ extension Builtins {
             game.freezeLearning(interp.settings.learningFrozen)
             return .object(game)
         },
-        define("coins_games", "coins_games(n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None)",
-               "n coin games with the same settings and different seeds, played side by side: one game is chance, a tendency over games is a fact. Game i has seed (session seed) × n + i.",
-               example: "games = coins_games(8, preset=\"collapse\"); games.rounds(300)", topic: "gan") { args, interp throws(CellError) in
+        define(
+            "coins_games", "coins_games(n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None)",
+            "n coin games with the same settings and different seeds, played side by side: one game is chance, a tendency over games is a fact. Game i has seed (session seed) × n + i.",
+            example: "games = coins_games(8, preset=\"collapse\"); games.rounds(300)", topic: "gan"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["n", "coins", "counterfeiter_lr", "treasurer_lr", "k", "preset"], maxPositional: 1)
             let n = try args.count(0, "n", default: 8, from: 1, max: 64)
             let s = try coinSettings(args)

@@ -6,8 +6,11 @@ import TextPlot
 
 extension Builtins {
     static let modelBuiltins: [Builtin] = [
-        define("save_model", "save_model(model, path, overwrite=False)", "Writes a model's parameters and buffers as safetensors (PyTorch's state_dict names), atomically. It replaces only a safetensors file; overwrite=True replaces any file.",
-               example: "save_model(net, \"classifier.safetensors\")", topic: "layers") { args, interp throws(CellError) in
+        define(
+            "save_model", "save_model(model, path, overwrite=False)",
+            "Writes a model's parameters and buffers as safetensors (PyTorch's state_dict names), atomically. It replaces only a safetensors file; overwrite=True replaces any file.",
+            example: "save_model(net, \"classifier.safetensors\")", topic: "layers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["model", "path", "overwrite"], maxPositional: 2)
             let (v, r) = try args.required(0, "model")
             guard case .module(let m) = v else { throw CellError(.type, "save_model takes a model, got \(v.typeName)", at: r) }
@@ -21,8 +24,10 @@ extension Builtins {
             interp.emit(["saved \(m.parameterCount) parameters to \(path)"])
             return .none
         },
-        define("load_model", "load_model(model, path)", "Loads parameters saved by save_model into a model of the same shape.",
-               example: "load_model(net, \"classifier.safetensors\")", topic: "layers") { args, interp throws(CellError) in
+        define(
+            "load_model", "load_model(model, path)", "Loads parameters saved by save_model into a model of the same shape.",
+            example: "load_model(net, \"classifier.safetensors\")", topic: "layers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["model", "path"], maxPositional: 2)
             let (v, r) = try args.required(0, "model")
             guard case .module(let m) = v else { throw CellError(.type, "load_model takes a model, got \(v.typeName)", at: r) }
@@ -37,8 +42,10 @@ extension Builtins {
             interp.emit(["loaded \(path)"])
             return .module(m)
         },
-        define("confusion", "confusion(logits, target)", "A table: rows are true classes, columns predicted ones, with per-class accuracy.",
-               example: "confusion(net(x), y)", topic: "losses") { args, interp throws(CellError) in
+        define(
+            "confusion", "confusion(logits, target)", "A table: rows are true classes, columns predicted ones, with per-class accuracy.",
+            example: "confusion(net(x), y)", topic: "losses"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["logits", "target"], maxPositional: 2)
             let (logits, target) = try classArguments(Arguments(function: "accuracy", positional: args.positional, keywords: args.keywords, range: args.range))
             let classes = logits.shape[1]
@@ -50,8 +57,10 @@ extension Builtins {
                 let acc = total > 0 ? formatFixed(100 * Double(counts[c][c]) / Double(total), decimals: 1) + "%" : "—"
                 return [String(c)] + counts[c].map(String.init) + [acc]
             }
-            interp.emit(Table.render(headers: ["true\\pred"] + (0..<classes).map(String.init) + ["right"], rows: rows,
-                                     alignments: Array(repeating: .right, count: classes + 2), charset: interp.display.style.charset))
+            interp.emit(
+                Table.render(
+                    headers: ["true\\pred"] + (0..<classes).map(String.init) + ["right"], rows: rows,
+                    alignments: Array(repeating: .right, count: classes + 2), charset: interp.display.style.charset))
             return .none
         },
     ]

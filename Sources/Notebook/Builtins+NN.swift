@@ -5,14 +5,18 @@ import TensorCore
 
 extension Builtins {
     static let autogradBuiltins: [Builtin] = [
-        define("backward", "backward(loss)", "Fills .grad of every tensor that requires grad with ∂loss/∂tensor (loss.backward()).",
-               example: "loss = (w * x).sum(); backward(loss); w.grad", topic: "autograd") { args, _ throws(CellError) in
+        define(
+            "backward", "backward(loss)", "Fills .grad of every tensor that requires grad with ∂loss/∂tensor (loss.backward()).",
+            example: "loss = (w * x).sum(); backward(loss); w.grad", topic: "autograd"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["loss"], maxPositional: 1)
             try backward(try args.tensor(0, "loss"), at: args.range)
             return .none
         },
-        define("zero_grad", "zero_grad(x)", "Clears x.grad (or every parameter's, for a model or optimizer).",
-               example: "zero_grad(w)", topic: "autograd") { args, _ throws(CellError) in
+        define(
+            "zero_grad", "zero_grad(x)", "Clears x.grad (or every parameter's, for a model or optimizer).",
+            example: "zero_grad(w)", topic: "autograd"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["x"], maxPositional: 1)
             let (v, r) = try args.required(0, "x")
             switch v {
@@ -32,8 +36,9 @@ extension Builtins {
     /// `loss.backward()`: only from a one-element tensor that has a graph behind it.
     static func backward(_ loss: Variable, at range: SourceRange) throws(CellError) {
         guard loss.requiresGrad else {
-            throw CellError(.value, "this tensor has no gradient history: nothing it was computed from requires grad",
-                            at: range, hint: "create the inputs with requires_grad=True, e.g. w = tensor([1.0], requires_grad=True)")
+            throw CellError(
+                .value, "this tensor has no gradient history: nothing it was computed from requires grad",
+                at: range, hint: "create the inputs with requires_grad=True, e.g. w = tensor([1.0], requires_grad=True)")
         }
         guard loss.value.count == 1 else {
             throw CellError(.shape, "backward() starts from one number (a loss), but this tensor has shape \(describe(loss.shape)); reduce it first, e.g. .sum() or .mean()", at: range)
@@ -42,42 +47,60 @@ extension Builtins {
     }
 
     static let nnBuiltins: [Builtin] = [
-        define("Linear", "Linear(in_features, out_features, bias=True)", "y = x·Wᵀ + b, for x of shape [batch, in_features].",
-               example: "layer = Linear(784, 10)", topic: "layers") { args, interp throws(CellError) in
+        define(
+            "Linear", "Linear(in_features, out_features, bias=True)", "y = x·Wᵀ + b, for x of shape [batch, in_features].",
+            example: "layer = Linear(784, 10)", topic: "layers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["in_features", "out_features", "bias"], maxPositional: 3)
             let i = try positive(args, 0, "in_features"), o = try positive(args, 1, "out_features")
             try Interpreter.checkBudget([i, o], at: args.range)
             return .module(Linear(i, o, bias: try args.bool(2, "bias", default: true), using: &interp.generator))
         },
-        define("Conv2d", "Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)", "2-D convolution over [batch, channels, height, width].",
-               example: "conv = Conv2d(1, 8, 3, padding=1)", topic: "layers") { args, interp throws(CellError) in
+        define(
+            "Conv2d", "Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)", "2-D convolution over [batch, channels, height, width].",
+            example: "conv = Conv2d(1, 8, 3, padding=1)", topic: "layers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["in_channels", "out_channels", "kernel_size", "stride", "padding", "bias"], maxPositional: 5)
             let i = try positive(args, 0, "in_channels"), o = try positive(args, 1, "out_channels"), k = try positive(args, 2, "kernel_size")
             try Interpreter.checkBudget([o, i, k, k], at: args.range)
-            return .module(Conv2d(i, o, kernelSize: k, stride: try positive(args, 3, "stride", default: 1),
-                                  padding: try nonNegative(args, 4, "padding"), bias: try args.bool(nil, "bias", default: true), using: &interp.generator))
+            return .module(
+                Conv2d(
+                    i, o, kernelSize: k, stride: try positive(args, 3, "stride", default: 1),
+                    padding: try nonNegative(args, 4, "padding"), bias: try args.bool(nil, "bias", default: true), using: &interp.generator))
         },
-        define("ConvTranspose2d", "ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0)",
-               "Transposed convolution: upsamples feature maps.", example: "up = ConvTranspose2d(64, 1, 4, stride=2, padding=1)", topic: "layers") { args, interp throws(CellError) in
+        define(
+            "ConvTranspose2d", "ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0)",
+            "Transposed convolution: upsamples feature maps.", example: "up = ConvTranspose2d(64, 1, 4, stride=2, padding=1)", topic: "layers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "bias"], maxPositional: 6)
             let i = try positive(args, 0, "in_channels"), o = try positive(args, 1, "out_channels"), k = try positive(args, 2, "kernel_size")
             try Interpreter.checkBudget([o, i, k, k], at: args.range)
             let s = try positive(args, 3, "stride", default: 1), op = try nonNegative(args, 5, "output_padding")
             guard op < s else { throw CellError(.value, "output_padding must be smaller than stride", at: args.range) }
-            return .module(ConvTranspose2d(i, o, kernelSize: k, stride: s, padding: try nonNegative(args, 4, "padding"), outputPadding: op,
-                                           bias: try args.bool(nil, "bias", default: true), using: &interp.generator))
+            return .module(
+                ConvTranspose2d(
+                    i, o, kernelSize: k, stride: s, padding: try nonNegative(args, 4, "padding"), outputPadding: op,
+                    bias: try args.bool(nil, "bias", default: true), using: &interp.generator))
         },
-        define("BatchNorm1d", "BatchNorm1d(num_features)", "Normalises each feature over the batch; learns a scale and a shift.",
-               example: "bn = BatchNorm1d(256)", topic: "layers") { args, _ throws(CellError) in
+        define(
+            "BatchNorm1d", "BatchNorm1d(num_features)", "Normalises each feature over the batch; learns a scale and a shift.",
+            example: "bn = BatchNorm1d(256)", topic: "layers"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["num_features", "eps", "momentum"], maxPositional: 1)
-            return .module(NN.BatchNorm1d(try positive(args, 0, "num_features"), eps: Float(try args.number(nil, "eps", default: 1e-5)),
-                                          momentum: Float(try args.number(nil, "momentum", default: 0.1))))
+            return .module(
+                NN.BatchNorm1d(
+                    try positive(args, 0, "num_features"), eps: Float(try args.number(nil, "eps", default: 1e-5)),
+                    momentum: Float(try args.number(nil, "momentum", default: 0.1))))
         },
-        define("BatchNorm2d", "BatchNorm2d(num_features)", "Normalises each channel over batch, height and width.",
-               example: "bn = BatchNorm2d(64)", topic: "layers") { args, _ throws(CellError) in
+        define(
+            "BatchNorm2d", "BatchNorm2d(num_features)", "Normalises each channel over batch, height and width.",
+            example: "bn = BatchNorm2d(64)", topic: "layers"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["num_features", "eps", "momentum"], maxPositional: 1)
-            return .module(NN.BatchNorm2d(try positive(args, 0, "num_features"), eps: Float(try args.number(nil, "eps", default: 1e-5)),
-                                          momentum: Float(try args.number(nil, "momentum", default: 0.1))))
+            return .module(
+                NN.BatchNorm2d(
+                    try positive(args, 0, "num_features"), eps: Float(try args.number(nil, "eps", default: 1e-5)),
+                    momentum: Float(try args.number(nil, "momentum", default: 0.1))))
         },
         define("MaxPool2d", "MaxPool2d(kernel_size, stride=kernel_size)", "The largest value of each window.", example: "pool = MaxPool2d(2)", topic: "layers") { args, _ throws(CellError) in
             try args.accept(keywords: ["kernel_size", "stride"], maxPositional: 2)
@@ -105,8 +128,10 @@ extension Builtins {
             try args.accept(keywords: ["shape"], maxPositional: 8)
             return .module(Unflatten(try args.shape(from: 0, name: "shape")))
         },
-        define("Sequential", "Sequential(layer, layer, …)", "Layers applied one after the other.",
-               example: "net = Sequential(Linear(784, 128), ReLU(), Linear(128, 10))", topic: "layers") { args, _ throws(CellError) in
+        define(
+            "Sequential", "Sequential(layer, layer, …)", "Layers applied one after the other.",
+            example: "net = Sequential(Linear(784, 128), ReLU(), Linear(128, 10))", topic: "layers"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: [], maxPositional: 64)
             var layers: [Module] = []
             for (v, r) in args.positional {
@@ -131,16 +156,21 @@ extension Builtins {
             let (logits, target) = try classArguments(args)
             return .number(Double(Loss.accuracy(logits.value, target)))
         },
-        define("SGD", "SGD(params, lr, momentum=0, weight_decay=0)", "Stochastic gradient descent: p -= lr·grad (with momentum: a running sum).",
-               example: "opt = SGD(net.parameters(), lr=0.1)", topic: "optimizers") { args, interp throws(CellError) in
+        define(
+            "SGD", "SGD(params, lr, momentum=0, weight_decay=0)", "Stochastic gradient descent: p -= lr·grad (with momentum: a running sum).",
+            example: "opt = SGD(net.parameters(), lr=0.1)", topic: "optimizers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["params", "lr", "momentum", "weight_decay"], maxPositional: 4)
-            let sgd = SGD(try parameters(args), learningRate: Float(try learningRate(args)),
-                          momentum: Float(try args.number(2, "momentum", default: 0)), weightDecay: Float(try args.number(3, "weight_decay", default: 0)))
+            let sgd = SGD(
+                try parameters(args), learningRate: Float(try learningRate(args)),
+                momentum: Float(try args.number(2, "momentum", default: 0)), weightDecay: Float(try args.number(3, "weight_decay", default: 0)))
             sgd.isFrozen = interp.settings.learningFrozen
             return .optimizer(sgd)
         },
-        define("Adam", "Adam(params, lr=0.001, betas=[0.9, 0.999], eps=1e-8, weight_decay=0)", "Adam: steps scaled by running averages of the gradient and its square.",
-               example: "opt = Adam(net.parameters(), lr=2e-4, betas=[0.5, 0.999])", topic: "optimizers") { args, interp throws(CellError) in
+        define(
+            "Adam", "Adam(params, lr=0.001, betas=[0.9, 0.999], eps=1e-8, weight_decay=0)", "Adam: steps scaled by running averages of the gradient and its square.",
+            example: "opt = Adam(net.parameters(), lr=2e-4, betas=[0.5, 0.999])", topic: "optimizers"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["params", "lr", "betas", "eps", "weight_decay"], maxPositional: 2)
             var betas: (Float, Float) = (0.9, 0.999)
             if let (v, r) = args.value(nil, "betas") {
@@ -149,8 +179,9 @@ extension Builtins {
                 }
                 betas = (Float(b1), Float(b2))
             }
-            let adam = Adam(try parameters(args), learningRate: Float(try args.number(1, "lr", default: 1e-3)), betas: betas,
-                            eps: Float(try args.number(nil, "eps", default: 1e-8)), weightDecay: Float(try args.number(nil, "weight_decay", default: 0)))
+            let adam = Adam(
+                try parameters(args), learningRate: Float(try args.number(1, "lr", default: 1e-3)), betas: betas,
+                eps: Float(try args.number(nil, "eps", default: 1e-8)), weightDecay: Float(try args.number(nil, "weight_decay", default: 0)))
             adam.isFrozen = interp.settings.learningFrozen
             return .optimizer(adam)
         },

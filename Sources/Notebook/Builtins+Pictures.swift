@@ -6,8 +6,10 @@ import TextPlot
 
 extension Builtins {
     static let pictureBuiltins: [Builtin] = [
-        define("show", "show(x, scale=1)", "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid.",
-               example: "show(data.image(0))", topic: "pictures") { args, interp throws(CellError) in
+        define(
+            "show", "show(x, scale=1)", "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid.",
+            example: "show(data.image(0))", topic: "pictures"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["x", "scale", "columns"], maxPositional: 1)
             let x = try args.tensor(0, "x").value
             let images = try grayImages(x, at: args.range)
@@ -23,8 +25,10 @@ extension Builtins {
             }
             return .none
         },
-        define("plot", "plot(values, …, log=False)", "A line chart of one or more lists or 1-D tensors (loss curves).",
-               example: "plot(losses)", topic: "pictures") { args, interp throws(CellError) in
+        define(
+            "plot", "plot(values, …, log=False)", "A line chart of one or more lists or 1-D tensors (loss curves).",
+            example: "plot(losses)", topic: "pictures"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["log", "height", "names"], maxPositional: 8)
             var series: [Series] = []
             for (i, (v, r)) in args.positional.enumerated() {
@@ -37,24 +41,32 @@ extension Builtins {
             }
             guard !series.isEmpty else { throw CellError(.type, "plot() needs at least one list of values", at: args.range) }
             let height = try args.count(nil, "height", default: 12, from: 1, max: 200)
-            interp.emit(LineChart.canvas(series, width: min(interp.display.width, 100), height: height,
-                                         logScale: try args.bool(nil, "log", default: false), style: interp.display.style))
+            interp.emit(
+                LineChart.canvas(
+                    series, width: min(interp.display.width, 100), height: height,
+                    logScale: try args.bool(nil, "log", default: false), style: interp.display.style))
             return .none
         },
-        define("hist", "hist(x, bins=60)", "A histogram of a tensor's values (weights, gradients, activations).",
-               example: "hist(layer.weight)", topic: "pictures") { args, interp throws(CellError) in
+        define(
+            "hist", "hist(x, bins=60)", "A histogram of a tensor's values (weights, gradients, activations).",
+            example: "hist(layer.weight)", topic: "pictures"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["x", "bins", "height"], maxPositional: 2)
             let x = try args.tensor(0, "x").value
             guard x.count > 0 else { throw CellError(.value, "hist of an empty tensor", at: args.range) }
             interp.emit([tensorSummary(shape: x.shape, values: x.scalars, charset: interp.display.style.charset)])
             // One column per bin: bins sets the chart's width (the count axis takes a few more columns).
             let bins = try args.count(1, "bins", default: min(interp.display.width - 8, 60), from: 1, max: 1000)
-            interp.emit(Histogram.canvas(x.scalars.map(Double.init), width: min(bins, interp.display.width - 8) + String(x.count).count + 1,
-                                         height: try args.count(nil, "height", default: 10, from: 1, max: 200), style: interp.display.style))
+            interp.emit(
+                Histogram.canvas(
+                    x.scalars.map(Double.init), width: min(bins, interp.display.width - 8) + String(x.count).count + 1,
+                    height: try args.count(nil, "height", default: 10, from: 1, max: 200), style: interp.display.style))
             return .none
         },
-        define("heatmap", "heatmap(x)", "A matrix as coloured cells (blue negative, red positive), with its scale. [k, k] filters too.",
-               example: "heatmap(conv.weight[0, 0])", topic: "pictures") { args, interp throws(CellError) in
+        define(
+            "heatmap", "heatmap(x)", "A matrix as coloured cells (blue negative, red positive), with its scale. [k, k] filters too.",
+            example: "heatmap(conv.weight[0, 0])", topic: "pictures"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["x"], maxPositional: 1)
             var x = try args.tensor(0, "x").value
             while x.rank > 2 && x.shape[0] == 1 { x = x.squeezed(axis: 0) }
@@ -66,8 +78,10 @@ extension Builtins {
             interp.emit(Heatmap.canvas(rows: x.shape[0], cols: x.shape[1], values: x.scalars.map(Double.init), style: interp.display.style))
             return .none
         },
-        define("graph", "graph(x)", "The computation graph behind a tensor: each operation with its shape, value and gradient.",
-               example: "loss = (w * x - y).pow(2).sum(); backward(loss); graph(loss)", topic: "pictures") { args, interp throws(CellError) in
+        define(
+            "graph", "graph(x)", "The computation graph behind a tensor: each operation with its shape, value and gradient.",
+            example: "loss = (w * x - y).pow(2).sum(); backward(loss); graph(loss)", topic: "pictures"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["x"], maxPositional: 1)
             let x = try args.tensor(0, "x")
             let nodes = x.graph()
@@ -82,14 +96,19 @@ extension Builtins {
             let rows = nodes.map { n -> [String] in
                 let name = names[ObjectIdentifier(order[n.id])] ?? n.label ?? (n.op == "leaf" ? (order[n.id].requiresGrad ? "input" : "const") : "")
                 let inputs = n.inputs.isEmpty ? "" : "(" + n.inputs.map { "#\($0)" }.joined(separator: ", ") + ")"
-                return ["#\(n.id)", n.op + inputs, name, describe(n.shape), brief(n.value, charset: charset),
-                        n.grad.map { brief($0, charset: charset) } ?? "—"]
+                return [
+                    "#\(n.id)", n.op + inputs, name, describe(n.shape), brief(n.value, charset: charset),
+                    n.grad.map { brief($0, charset: charset) } ?? "—",
+                ]
             }
             interp.emit(Table.render(headers: ["node", "op", "name", "shape", "value", "grad"], rows: rows, charset: charset))
             return .none
         },
-        define("save_png", "save_png(x, path, scale=4, overwrite=False)", "Writes a tensor as a PNG: one image, a grid of images, or (signed matrix) a heatmap. It replaces only a PNG file; overwrite=True replaces any file.",
-               example: "save_png(samples, \"samples.png\")", topic: "pictures") { args, interp throws(CellError) in
+        define(
+            "save_png", "save_png(x, path, scale=4, overwrite=False)",
+            "Writes a tensor as a PNG: one image, a grid of images, or (signed matrix) a heatmap. It replaces only a PNG file; overwrite=True replaces any file.",
+            example: "save_png(samples, \"samples.png\")", topic: "pictures"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["x", "path", "scale", "overwrite"], maxPositional: 3)
             let overwrite = try args.bool(nil, "overwrite", default: false)
             let x = try args.tensor(0, "x").value

@@ -4,8 +4,10 @@ import TensorCore
 
 extension Builtins {
     static let tensorBuiltins: [Builtin] = [
-        define("tensor", "tensor(data, requires_grad=False)", "A tensor from a number or a (nested) list of numbers.",
-               example: "x = tensor([[1, 2], [3, 4]])", topic: "tensors") { args, _ throws(CellError) in
+        define(
+            "tensor", "tensor(data, requires_grad=False)", "A tensor from a number or a (nested) list of numbers.",
+            example: "x = tensor([[1, 2], [3, 4]])", topic: "tensors"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["data", "requires_grad"], maxPositional: 1)
             let t = try args.tensor(0, "data")
             return .tensor(Variable(t.value, requiresGrad: try args.bool(nil, "requires_grad", default: false)))
@@ -45,7 +47,10 @@ extension Builtins {
             }
             let count = ((end - start) / step).rounded(.up)
             guard count.isFinite, count <= Double(Interpreter.maximumElements) else {
-                throw CellError(.limit, "arange(\(formatLiteral(start)), \(formatLiteral(end)), \(formatLiteral(step))) would have \(formatLiteral(count)) values; the notebook's budget is \(Interpreter.maximumElements) elements", at: args.range)
+                throw CellError(
+                    .limit,
+                    "arange(\(formatLiteral(start)), \(formatLiteral(end)), \(formatLiteral(step))) would have \(formatLiteral(count)) values; the notebook's budget is \(Interpreter.maximumElements) elements",
+                    at: args.range)
             }
             return .tensor(Variable(.arange(Float(start), Float(end), step: Float(step))))
         },
@@ -114,8 +119,10 @@ extension Builtins {
     ]
 
     /// `name(*size, requires_grad=False)`: zeros(2, 3), zeros([2, 3]), zeros(size=[2, 3]).
-    static func creation(_ name: String, _ summary: String, example: String,
-                         _ make: @escaping ([Int], Arguments, Interpreter) -> Tensor) -> Builtin {
+    static func creation(
+        _ name: String, _ summary: String, example: String,
+        _ make: @escaping ([Int], Arguments, Interpreter) -> Tensor
+    ) -> Builtin {
         define(name, "\(name)(*size, requires_grad=False)", summary, example: example, topic: "tensors") { args, interp throws(CellError) in
             try args.accept(keywords: ["size", "requires_grad"], maxPositional: 8)
             let shape = try args.shape(from: 0)
@@ -132,7 +139,12 @@ extension Builtins {
 
     /// `dim` as axes: one number or a list, negatives from the end; nil when absent.
     static func axesArgument(_ args: Arguments, _ index: Int, rank: Int) throws(CellError) -> [Int]? {
-        guard let (v, r) = args.value(index, "dim"), v.asNumber != nil || { if case .list = v { return true }; return false }() else {
+        guard let (v, r) = args.value(index, "dim"),
+            v.asNumber != nil
+                || {
+                    if case .list = v { return true }; return false
+                }()
+        else {
             if let (v, r) = args.value(index, "dim"), case .none = v { _ = r; return nil }
             if let (v, r) = args.value(index, "dim") { throw CellError(.type, "dim must be a number or a list of numbers, got \(v.typeName)", at: r) }
             return nil
@@ -178,8 +190,10 @@ extension Builtins {
         }
     }
 
-    static func joiner(_ name: String, _ summary: String, example: String, newAxis: Bool = false,
-                       _ f: @escaping ([Variable], Int) -> Variable) -> Builtin {
+    static func joiner(
+        _ name: String, _ summary: String, example: String, newAxis: Bool = false,
+        _ f: @escaping ([Variable], Int) -> Variable
+    ) -> Builtin {
         define(name, "\(name)(tensors, dim=0)", summary, example: example, topic: "tensors") { args, _ throws(CellError) in
             try args.accept(keywords: ["tensors", "dim"], maxPositional: 2)
             let (list, r) = try args.required(0, "tensors")
@@ -190,7 +204,9 @@ extension Builtins {
             guard rank > 0 else { throw CellError(.shape, "cat joins tensors along an axis, and a 0-d tensor has none; use stack to make a vector of them", at: r) }
             let axis = try axisArgument(args, 1, rank: rank) ?? 0
             for p in parts {
-                let ok = newAxis ? p.shape == parts[0].shape
+                let ok =
+                    newAxis
+                    ? p.shape == parts[0].shape
                     : p.value.rank == parts[0].value.rank && zip(p.shape, parts[0].shape).enumerated().allSatisfy { $0.offset == axis || $0.element.0 == $0.element.1 }
                 guard ok else {
                     throw CellError(.shape, "can't \(name) shapes " + parts.map { describe($0.shape) }.joined(separator: ", ") + " along dim \(axis)", at: r)

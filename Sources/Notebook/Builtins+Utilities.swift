@@ -1,8 +1,8 @@
-import Datasets
-import GANLab
 import Autograd
 import CellLanguage
+import Datasets
 import Foundation
+import GANLab
 import NN
 import TensorCore
 
@@ -32,8 +32,10 @@ extension Builtins {
             default: throw CellError(.type, "a \(v.typeName) has no length", at: r)
             }
         },
-        define("range", "range(stop) or range(start, stop, step=1)", "The whole numbers start, start+step, … below stop (for loops).",
-               example: "for i in range(3): print(i)", topic: "notebook") { args, _ throws(CellError) in
+        define(
+            "range", "range(stop) or range(start, stop, step=1)", "The whole numbers start, start+step, … below stop (for loops).",
+            example: "for i in range(3): print(i)", topic: "notebook"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: [], maxPositional: 3)
             var start = 0, stop = try args.int(0, "stop", in: WholeNumber.widest)
             if args.positional.count >= 2 { start = stop; stop = try args.int(1, "stop", in: WholeNumber.widest) }
@@ -51,8 +53,10 @@ extension Builtins {
             if let x = v.asNumber { return .number(Swift.abs(x)) }
             return .tensor(try args.tensor(0, "x").abs())
         },
-        define("median", "median(values)", "The middle value of a list of numbers or of a tensor's elements (the mean of the two middle ones for an even count).",
-               example: "median([3, 1, 2])", topic: "maths") { args, _ throws(CellError) in
+        define(
+            "median", "median(values)", "The middle value of a list of numbers or of a tensor's elements (the mean of the two middle ones for an even count).",
+            example: "median([3, 1, 2])", topic: "maths"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["values"], maxPositional: 1)
             let (v, r) = try args.required(0, "values")
             var xs: [Double] = []
@@ -102,8 +106,10 @@ extension Builtins {
             try args.accept(keywords: [], maxPositional: 1)
             return .string(try args.required(0, "x").value.typeName)
         },
-        define("help", "help(x) or help()", "Help on a builtin, a method or a value (also: x?); help() lists the topics.",
-               example: "help(randn)", topic: "notebook") { args, interp throws(CellError) in
+        define(
+            "help", "help(x) or help()", "Help on a builtin, a method or a value (also: x?); help() lists the topics.",
+            example: "help(randn)", topic: "notebook"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 1)
             if let (v, _) = args.value(0, "x") { interp.emit(interp.help(for: v)) } else { interp.emit(interp.topicsHelp()) }
             return .none
@@ -113,13 +119,17 @@ extension Builtins {
             interp.emit(interp.variablesTable())
             return .none
         },
-        define("quick", "quick(a, b)", "a in quick mode (CI runs lessons quickly), b otherwise: lessons use it for training lengths.",
-               example: "steps = quick(50, 2000)", topic: "notebook") { args, interp throws(CellError) in
+        define(
+            "quick", "quick(a, b)", "a in quick mode (CI runs lessons quickly), b otherwise: lessons use it for training lengths.",
+            example: "steps = quick(50, 2000)", topic: "notebook"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 2)
             return interp.quickMode ? try args.required(0, "a").value : try args.required(1, "b").value
         },
-        define("seed", "seed(n)", "Restarts the session's random generator from n: the same seed gives the same numbers.",
-               example: "seed(0); randn(2)", topic: "notebook") { args, interp throws(CellError) in
+        define(
+            "seed", "seed(n)", "Restarts the session's random generator from n: the same seed gives the same numbers.",
+            example: "seed(0); randn(2)", topic: "notebook"
+        ) { args, interp throws(CellError) in
             try args.accept(keywords: ["n"], maxPositional: 1)
             interp.reseed(try args.seed(0, "n", default: interp.seed))
             return .none
@@ -128,8 +138,10 @@ extension Builtins {
 
     /// max/min of numbers or a list (Python), or of a tensor (all elements, or along dim).
     static func extremum(_ name: String, larger: Bool) -> Builtin {
-        define(name, "\(name)(x, dim=None) or \(name)(a, b, …)", "The \(larger ? "largest" : "smallest") value: of numbers, of a list, or of a tensor (along dim).",
-               example: "\(name)(x, dim=1)", topic: "maths") { args, _ throws(CellError) in
+        define(
+            name, "\(name)(x, dim=None) or \(name)(a, b, …)", "The \(larger ? "largest" : "smallest") value: of numbers, of a list, or of a tensor (along dim).",
+            example: "\(name)(x, dim=1)", topic: "maths"
+        ) { args, _ throws(CellError) in
             try args.accept(keywords: ["x", "dim", "keepdim"], maxPositional: 16)
             let first = try args.required(0, "x")
             if case .tensor(let t) = first.value, args.positional.count <= 2 {

@@ -22,8 +22,10 @@ public enum Builtins {
     /// Topics for `help()`, in teaching order.
     public static let topics = ["tensors", "maths", "autograd", "layers", "losses", "optimizers", "data", "pictures", "gan", "notebook"]
 
-    static func define(_ name: String, _ signature: String, _ summary: String, example: String, topic: String,
-                       _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value) -> Builtin {
+    static func define(
+        _ name: String, _ signature: String, _ summary: String, example: String, topic: String,
+        _ body: @escaping (Arguments, Interpreter) throws(CellError) -> Value
+    ) -> Builtin {
         let help = HelpEntry(signature, summary, example: example, topic: topic)
         return Builtin(name: name, help: help, function: Function(name: name, help: help, call: body))
     }

@@ -15,20 +15,28 @@ extension CoinGame: NotebookObject, SeriesProvider {
     }
 
     public func describe(style: DisplayStyle) -> [String] {
-        ["coin game after \(round) rounds: \(coinsPerRound) coins a round, \(treasurerSteps) treasurer step\(treasurerSteps == 1 ? "" : "s") per round",
-         "  real coins: " + (0..<4).map { "\(CoinGame.features[$0]) \(Interpreter.number(Double(CoinGame.realMean[$0])))±\(Interpreter.number(Double(CoinGame.realSpread[$0])))" }.joined(separator: ", ")]
+        [
+            "coin game after \(round) rounds: \(coinsPerRound) coins a round, \(treasurerSteps) treasurer step\(treasurerSteps == 1 ? "" : "s") per round",
+            "  real coins: "
+                + (0..<4).map { "\(CoinGame.features[$0]) \(Interpreter.number(Double(CoinGame.realMean[$0])))±\(Interpreter.number(Double(CoinGame.realSpread[$0])))" }.joined(separator: ", "),
+        ]
     }
 
     static let table = MemberTable<CoinGame>([
-        .property("counterfeiter", "game.counterfeiter", "The counterfeiter's network (a generator: noise [n, 4] → coins [n, 4]).", example: "game.counterfeiter", topic: "gan") { .module($0.counterfeiter) },
+        .property("counterfeiter", "game.counterfeiter", "The counterfeiter's network (a generator: noise [n, 4] → coins [n, 4]).", example: "game.counterfeiter", topic: "gan") {
+            .module($0.counterfeiter)
+        },
         .property("treasurer", "game.treasurer", "The treasurer's network (a discriminator: coins [n, 4] → one logit each).", example: "game.treasurer", topic: "gan") { .module($0.treasurer) },
         .property("rounds_played", "game.rounds_played", "How many rounds so far.", example: "game.rounds_played", topic: "gan") { .number(Double($0.round)) },
         .property("acceptance", "game.acceptance", "The share of fakes the treasurer took in the last round.", example: "game.acceptance", topic: "gan") { .number($0.acceptance.last ?? 0) },
-        .property("fake_means", "game.fake_means", "The mean of each feature over the last round's fakes (real: shape 0.8, colour 0.7, picture 0.75, face 0.6).", example: "game.fake_means", topic: "gan") {
+        .property(
+            "fake_means", "game.fake_means", "The mean of each feature over the last round's fakes (real: shape 0.8, colour 0.7, picture 0.75, face 0.6).", example: "game.fake_means", topic: "gan"
+        ) {
             .list(($0.fakeMeans.last ?? [0, 0, 0, 0]).map { .number(($0 * 1000).rounded() / 1000) })
         },
         .property("history", "game.history", "Both losses and the share of fakes accepted, round by round: plot(game.history).", example: "plot(game.history)", topic: "gan") { game in
-            .object(CoinHistory(summary: { "history of \(game.round) round\(game.round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))" }) { game.series() })
+            .object(
+                CoinHistory(summary: { "history of \(game.round) round\(game.round == 1 ? "" : "s"): loss_D (treasurer), loss_G (counterfeiter), acceptance (plot(game.history))" }) { game.series() })
         },
         .method("real", "game.real(n)", "n real coins as a tensor [n, 4] (shape, colour, picture, face).", example: "game.real(5)", topic: "gan") { game, args, _ throws(CellError) in
             .tensor(Variable(CoinGame.realCoins(try game.count(args), using: &game.viewing)))
@@ -43,7 +51,10 @@ extension CoinGame: NotebookObject, SeriesProvider {
             guard coins.rank == 2, coins.shape[1] == 4 else { throw CellError(.shape, "coins are [n, 4], got \(TensorCore.describe(coins.shape))", at: args.range) }
             return .tensor(Variable(game.judge(coins)))
         },
-        .method("round", "game.round()", "One round: the counterfeiter mints coins, the treasurer judges them (✓ taken, ✗ refused, with its confidence), then both learn.", example: "game.round()", topic: "gan") { game, args, interp throws(CellError) in
+        .method(
+            "round", "game.round()", "One round: the counterfeiter mints coins, the treasurer judges them (✓ taken, ✗ refused, with its confidence), then both learn.", example: "game.round()",
+            topic: "gan"
+        ) { game, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
             let r = game.playRound()
             let shown = min(game.coinsPerRound, max(1, (interp.display.width - 2) / 5))
@@ -64,7 +75,10 @@ extension CoinGame: NotebookObject, SeriesProvider {
             }
             return .none
         },
-        .method("treasurer_map", "game.treasurer_map(x=\"colour\", y=\"picture\")", "Where the treasurer says \"real\" over two features, with real (o) and fake (x) coins drawn on top.", example: "game.treasurer_map(\"shape\", \"colour\")", topic: "gan") { game, args, interp throws(CellError) in
+        .method(
+            "treasurer_map", "game.treasurer_map(x=\"colour\", y=\"picture\")", "Where the treasurer says \"real\" over two features, with real (o) and fake (x) coins drawn on top.",
+            example: "game.treasurer_map(\"shape\", \"colour\")", topic: "gan"
+        ) { game, args, interp throws(CellError) in
             try args.accept(keywords: ["x", "y"], maxPositional: 2)
             let fx = try game.featureIndex(try args.string(0, "x", default: "colour"), args)
             let fy = try game.featureIndex(try args.string(1, "y", default: "picture"), args)
@@ -82,8 +96,9 @@ extension CoinGame: NotebookObject, SeriesProvider {
 
     func featureIndex(_ name: String, _ args: Arguments) throws(CellError) -> Int {
         guard let i = CoinGame.features.firstIndex(of: name) else {
-            throw CellError(.value, "the features are " + CoinGame.features.joined(separator: ", "), at: args.range,
-                            hint: nearestName(to: name, in: CoinGame.features).map { "did you mean '\($0)'?" })
+            throw CellError(
+                .value, "the features are " + CoinGame.features.joined(separator: ", "), at: args.range,
+                hint: nearestName(to: name, in: CoinGame.features).map { "did you mean '\($0)'?" })
         }
         return i
     }

@@ -25,8 +25,10 @@ extension Interpreter {
             if let sgd = o as? SGD, sgd.momentum != 0 { text += ", momentum=\(Interpreter.number(Double(sgd.momentum)))" }
             return [text + ") over \(o.parameters.count) tensors"]
         case .dataset(let d):
-            return ["\(d.name.title): \(d.train.count) training and \(d.test.count) test images, \(d.train.rows)×\(d.train.cols), classes: "
-                    + d.name.classNames.joined(separator: ", "), "  source: \(d.source)"]
+            return [
+                "\(d.name.title): \(d.train.count) training and \(d.test.count) test images, \(d.train.rows)×\(d.train.cols), classes: "
+                    + d.name.classNames.joined(separator: ", "), "  source: \(d.source)",
+            ]
         case .function(let f): return ["<function \(f.help?.signature ?? f.name)>"]
         case .object(let o): return o.describe(style: display)
         }

@@ -17,9 +17,11 @@ extension GANTrainer: NotebookObject {
     }
 
     public func describe(style: DisplayStyle) -> [String] {
-        ["GAN(\(pair.architecture.rawValue), batch \(batchSize), lr D \(Interpreter.number(Double(pair.optimizerD.learningRate))) G \(Interpreter.number(Double(pair.optimizerG.learningRate))), "
-         + "\(dSteps) D step\(dSteps == 1 ? "" : "s") per G step\(realLabel < 1 ? ", real label \(Interpreter.number(Double(realLabel)))" : "")) on \(dataset.name.title): \(steps) steps trained",
-         "  G: \(pair.G.parameterCount) parameters, D: \(pair.D.parameterCount) parameters"]
+        [
+            "GAN(\(pair.architecture.rawValue), batch \(batchSize), lr D \(Interpreter.number(Double(pair.optimizerD.learningRate))) G \(Interpreter.number(Double(pair.optimizerG.learningRate))), "
+                + "\(dSteps) D step\(dSteps == 1 ? "" : "s") per G step\(realLabel < 1 ? ", real label \(Interpreter.number(Double(realLabel)))" : "")) on \(dataset.name.title): \(steps) steps trained",
+            "  G: \(pair.G.parameterCount) parameters, D: \(pair.D.parameterCount) parameters",
+        ]
     }
 
     static let table = MemberTable<GANTrainer>([
@@ -30,8 +32,10 @@ extension GANTrainer: NotebookObject {
         .property("history", "gan.history", "Losses and D's verdicts per step, for plot(gan.history).", example: "plot(gan.history)", topic: "gan") {
             .object(HistoryValue(history: $0.history))
         },
-        .method("step", "gan.step(explain=False)", "One training step: D learns, then G learns; one line of numbers (explain=True narrates each sub-step).",
-                example: "gan.step()", topic: "gan") { gan, args, interp throws(CellError) in
+        .method(
+            "step", "gan.step(explain=False)", "One training step: D learns, then G learns; one line of numbers (explain=True narrates each sub-step).",
+            example: "gan.step()", topic: "gan"
+        ) { gan, args, interp throws(CellError) in
             try args.accept(keywords: ["explain"], maxPositional: 1)
             try interp.checkInterrupt(at: args.range)
             let explain = try args.bool(0, "explain", default: false)
@@ -58,18 +62,25 @@ extension GANTrainer: NotebookObject {
             interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(gan.pair.G)))"])
             return .none
         },
-        .method("train", "gan.train(steps=None, epochs=None)", "Many steps with a progress bar and a live loss sparkline; Ctrl-C stops cleanly.",
-                example: "gan.train(steps=500)", topic: "gan") { gan, args, interp throws(CellError) in try gan.train(args, interp) },
+        .method(
+            "train", "gan.train(steps=None, epochs=None)", "Many steps with a progress bar and a live loss sparkline; Ctrl-C stops cleanly.",
+            example: "gan.train(steps=500)", topic: "gan"
+        ) { gan, args, interp throws(CellError) in try gan.train(args, interp) },
         .method("undo", "gan.undo(n=1)", "Rewinds the last n steps (up to 5): weights, optimizer state, random streams.", example: "gan.undo(1)", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: ["n"], maxPositional: 1)
             let n = try args.count(0, "n", default: 1, from: 1, max: 1_000_000)
             let done = gan.undo(n)
-            interp.emit([done == 0 ? "nothing to undo (snapshots are kept for the last \(GANTrainer.snapshotLimit) steps)"
-                                   : "rewound \(done) step\(done == 1 ? "" : "s"): now at step \(gan.steps)"])
+            interp.emit([
+                done == 0
+                    ? "nothing to undo (snapshots are kept for the last \(GANTrainer.snapshotLimit) steps)"
+                    : "rewound \(done) step\(done == 1 ? "" : "s"): now at step \(gan.steps)"
+            ])
             return .none
         },
-        .method("sample", "gan.sample(n=16, seed=None)", "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time).",
-                example: "show(gan.sample(16, seed=1))", topic: "gan") { gan, args, _ throws(CellError) in
+        .method(
+            "sample", "gan.sample(n=16, seed=None)", "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time).",
+            example: "show(gan.sample(16, seed=1))", topic: "gan"
+        ) { gan, args, _ throws(CellError) in
             try args.accept(keywords: ["n", "seed"], maxPositional: 2)
             let n = try args.count(0, "n", default: 16, from: 1, max: 1024)
             let seed = args.value(1, "seed") == nil ? nil : try args.seed(1, default: 0)
@@ -78,17 +89,26 @@ extension GANTrainer: NotebookObject {
         .method("animate", "gan.animate()", "Replays the fixed-noise grids recorded during training: watch it learn.", example: "gan.animate()", topic: "gan") { gan, args, interp throws(CellError) in
             try gan.animate(args, interp)
         },
-        .method("stats", "gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan") { gan, args, interp throws(CellError) in
+        .method("stats", "gan.stats()", "Per layer: weight mean and std, gradient norm, and how much the last update changed it.", example: "gan.stats()", topic: "gan") {
+            gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
             interp.emit(gan.statsTable(charset: interp.display.style.charset))
             return .none
         },
-        .method("interpolate", "gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.",
-                example: "gan.interpolate(1, 2)", topic: "gan") { gan, args, interp throws(CellError) in try gan.interpolate(args, interp) },
-        .method("score", "gan.score(classifier=None, n=1000)", "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits. Returns [score, distance, share of each digit, the same judge's score of real test digits, the judge's name].",
-                example: "gan.score()", topic: "gan") { gan, args, interp throws(CellError) in try gan.score(args, interp) },
-        .method("save", "gan.save(path, overwrite=False)", "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly). It replaces only a safetensors file; overwrite=True replaces any file.",
-                example: "gan.save(\"digits.safetensors\")", topic: "gan") { gan, args, interp throws(CellError) in
+        .method(
+            "interpolate", "gan.interpolate(seed1=1, seed2=2, steps=8)", "A walk in latent space from one noise to another, as a strip.",
+            example: "gan.interpolate(1, 2)", topic: "gan"
+        ) { gan, args, interp throws(CellError) in try gan.interpolate(args, interp) },
+        .method(
+            "score", "gan.score(classifier=None, n=1000)",
+            "Judges 1,000 samples with lesson 3's CNN: class histogram, MNIST score, Fréchet distance to real digits. Returns [score, distance, share of each digit, the same judge's score of real test digits, the judge's name].",
+            example: "gan.score()", topic: "gan"
+        ) { gan, args, interp throws(CellError) in try gan.score(args, interp) },
+        .method(
+            "save", "gan.save(path, overwrite=False)",
+            "Weights, optimizer state and random streams in a safetensors file (load_gan resumes exactly). It replaces only a safetensors file; overwrite=True replaces any file.",
+            example: "gan.save(\"digits.safetensors\")", topic: "gan"
+        ) { gan, args, interp throws(CellError) in
             try args.accept(keywords: ["path", "overwrite"], maxPositional: 1)
             let path = try args.string(0, "path")
             let overwrite = try args.bool(nil, "overwrite", default: false)
@@ -124,10 +144,15 @@ extension GANTrainer: NotebookObject {
         let n = try args.count(2, "steps", default: 8, from: 2, max: 16)
         var ga = SeededGenerator(seed: a), gb = SeededGenerator(seed: b)
         let z1 = Tensor.randn([1, pair.latent], using: &ga), z2 = Tensor.randn([1, pair.latent], using: &gb)
-        let zs = Tensor.concat((0..<n).map { i in let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t })
+        let zs = Tensor.concat(
+            (0..<n).map { i in
+                let t = Float(i) / Float(n - 1); return z1 * (1 - t) + z2 * t
+            })
         let images = generate(zs)
-        interp.emit(GridRenderer.canvas(try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" },
-                                        columns: max(1, interp.display.width / 29), range: -1...1, style: interp.display.style))
+        interp.emit(
+            GridRenderer.canvas(
+                try Builtins.grayImages(images, at: args.range), captions: (0..<n).map { "\($0)" },
+                columns: max(1, interp.display.width / 29), range: -1...1, style: interp.display.style))
         return .tensor(Variable(images))
     }
 
@@ -191,21 +216,26 @@ extension GANTrainer: NotebookObject {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if throttle.shouldEmit(now: elapsed, done: done, total: total) {
                 let spark = LineChart.sparkline(Array(history.lossG.suffix(200)), width: 20, charset: interp.display.style.charset)
-                let text = progress.render(done: done, elapsed: elapsed, metrics: [("loss_D", Double(r.d.loss)), ("loss_G", Double(r.lossG))],
-                                           width: width - 22, charset: interp.display.style.charset) + " " + spark
+                let text =
+                    progress.render(
+                        done: done, elapsed: elapsed, metrics: [("loss_D", Double(r.d.loss)), ("loss_G", Double(r.lossG))],
+                        width: width - 22, charset: interp.display.style.charset) + " " + spark
                 if let live = interp.live { live(.progress(text)) } else { interp.emit([text]) }
             }
         }
         interp.live?(.end)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        interp.emit([(stoppedEarly ? "stopped by Ctrl-C after \(done) of \(total) steps" : "trained \(done) steps")
-                     + String(format: " in %.1f s (%.1f steps/s); now at step \(steps)", elapsed, Double(done) / max(elapsed, 1e-9))])
+        interp.emit([
+            (stoppedEarly ? "stopped by Ctrl-C after \(done) of \(total) steps" : "trained \(done) steps")
+                + String(format: " in %.1f s (%.1f steps/s); now at step \(steps)", elapsed, Double(done) / max(elapsed, 1e-9))
+        ])
         return .none
     }
 
     func grid(_ images: Tensor, _ interp: Interpreter) throws(CellError) -> Canvas {
-        GridRenderer.canvas(try Builtins.grayImages(images, at: SourceRange(0, 0)), columns: min(8, max(1, interp.display.width / 29)),
-                            range: -1...1, style: interp.display.style)
+        GridRenderer.canvas(
+            try Builtins.grayImages(images, at: SourceRange(0, 0)), columns: min(8, max(1, interp.display.width / 29)),
+            range: -1...1, style: interp.display.style)
     }
 
     func statsTable(charset: Charset) -> [String] {
@@ -216,13 +246,16 @@ extension GANTrainer: NotebookObject {
             for (name, p) in model.namedParameters() {
                 let v = p.value
                 let gradNorm = p.grad.map { GANTrainer.norm($0) }
-                rows.append([prefix + name, TensorCore.describe(v.shape), f3(Double(v.mean().item)), f3(Double(v.std(unbiased: false).item)),
-                             gradNorm.map { formatNumber($0) } ?? "—", before[prefix + name].map { formatNumber(GANTrainer.norm(v - $0) / max(GANTrainer.norm($0), 1e-12)) } ?? "—"])
+                rows.append([
+                    prefix + name, TensorCore.describe(v.shape), f3(Double(v.mean().item)), f3(Double(v.std(unbiased: false).item)),
+                    gradNorm.map { formatNumber($0) } ?? "—", before[prefix + name].map { formatNumber(GANTrainer.norm(v - $0) / max(GANTrainer.norm($0), 1e-12)) } ?? "—",
+                ])
             }
         }
         return ["step \(steps); update:data is ‖Δw‖/‖w‖ over the last step (healthy: about 1e-3)"]
-            + Table.render(headers: ["parameter", "shape", "mean", "std", "‖grad‖", "update:data"], rows: rows,
-                           alignments: [.left, .left, .right, .right, .right, .right], charset: charset)
+            + Table.render(
+                headers: ["parameter", "shape", "mean", "std", "‖grad‖", "update:data"], rows: rows,
+                alignments: [.left, .left, .right, .right, .right, .right], charset: charset)
     }
 }
 

@@ -1,8 +1,8 @@
 import CellLanguage
 import GANLab
 import NN
-import TextPlot
 import TensorCore
+import TextPlot
 
 extension GANTrainer {
     /// The classifier to judge with, and how to name it in prose: the one given, or lesson 3's from the
@@ -27,7 +27,7 @@ extension GANTrainer {
         interp.emit(["no \(file) yet (lesson 3 saves it): training the classifier now, \(steps) steps…"])
         guard let net = DigitJudge.trainClassifier(on: dataset, steps: steps, shouldStop: { interp.stopRequested })
         else {
-            try interp.checkInterrupt(at: nil)   // clears the request and says "stopped by Ctrl-C"
+            try interp.checkInterrupt(at: nil)  // clears the request and says "stopped by Ctrl-C"
             throw CellError(.interrupted, "stopped by Ctrl-C", at: nil)
         }
         interp.trainedJudges[key] = net
@@ -55,12 +55,16 @@ extension GANTrainer {
         for (digit, c) in v.counts.enumerated() {
             let share = Double(c) / Double(n)
             let bars = String(repeating: bar, count: Int((share * 100).rounded() / 2))
-            lines.append("  \(dataset.name.classNames[digit].padding(toLength: 11, withPad: " ", startingAt: 0)) \(bars.padding(toLength: 26, withPad: " ", startingAt: 0)) \(formatFixed(100 * share, decimals: 1))%")
+            lines.append(
+                "  \(dataset.name.classNames[digit].padding(toLength: 11, withPad: " ", startingAt: 0)) \(bars.padding(toLength: 26, withPad: " ", startingAt: 0)) \(formatFixed(100 * share, decimals: 1))%"
+            )
         }
         lines.append("MNIST score \(formatFixed(v.score, decimals: 2)) (real test digits: \(formatFixed(v.realScore, decimals: 2)); 1 = one class or pure confusion, 10 = every digit, each clearly)")
         lines.append("Fréchet distance to real digits, in the classifier's 10 logits: \(formatFixed(v.frechetDistance, decimals: 2)) (0 = indistinguishable)")
         interp.emit(lines)
-        return .list([.number(v.score), .number(v.frechetDistance), .list(v.counts.map { .number(Double($0) / Double(n)) }),
-                      .number(v.realScore), .string(judgeName)])
+        return .list([
+            .number(v.score), .number(v.frechetDistance), .list(v.counts.map { .number(Double($0) / Double(n)) }),
+            .number(v.realScore), .string(judgeName),
+        ])
     }
 }

@@ -1,6 +1,6 @@
-import Datasets
 import Autograd
 import CellLanguage
+import Datasets
 import NN
 import TensorCore
 import TextPlot
@@ -11,7 +11,7 @@ extension Interpreter {
         if case .attribute(let base, let name, let r) = e {
             let v = try evaluate(base)
             if let entry = memberHelp(v, name) { return entry.lines }
-            _ = try attribute(v, name, at: r)   // raises the "no attribute" error with a suggestion
+            _ = try attribute(v, name, at: r)  // raises the "no attribute" error with a suggestion
         }
         return help(for: try evaluate(e))
     }
@@ -34,9 +34,11 @@ extension Interpreter {
             return f.help?.lines ?? ["\(f.name)(…)"]
         case .tensor(let t):
             let members = (Interpreter.tensorTable.names + Interpreter.tensorMethodBuiltins).sorted()
-            return ["a tensor of shape \(describe(t.shape))" + (t.requiresGrad ? " that requires grad" : ""),
-                    "  attributes and methods: " + members.joined(separator: ", "),
-                    "  try: x.shape?  or  help(x.sum)"]
+            return [
+                "a tensor of shape \(describe(t.shape))" + (t.requiresGrad ? " that requires grad" : ""),
+                "  attributes and methods: " + members.joined(separator: ", "),
+                "  try: x.shape?  or  help(x.sum)",
+            ]
         case .module(let m):
             return Interpreter.moduleTable(m, charset: display.style.charset)
                 + ["  methods: " + Interpreter.moduleTable.names.joined(separator: ", ")]

@@ -83,7 +83,7 @@ extension Interpreter {
         case "%":
             guard y != 0 else { throw CellError(.value, "division by zero", at: rightRange) }
             let r = x.truncatingRemainder(dividingBy: y)
-            return .number(r != 0 && (r < 0) != (y < 0) ? r + y : r)   // Python: the sign of the divisor
+            return .number(r != 0 && (r < 0) != (y < 0) ? r + y : r)  // Python: the sign of the divisor
         case "**": return .number(Foundation.pow(x, y))
         case "==": return .bool(x == y)
         case "!=": return .bool(x != y)
@@ -120,7 +120,12 @@ extension Interpreter {
             guard y.value.count == 1 else { throw CellError(.type, "the exponent must be a single number", at: rightRange) }
             return .tensor(x.pow(y.value.scalars[0]))
         case "//": return .tensor(Variable(Tensor.zip(x.value, y.value) { ($0 / $1).rounded(.down) }))
-        case "%": return .tensor(Variable(Tensor.zip(x.value, y.value) { r, d in let m = r.truncatingRemainder(dividingBy: d); return m != 0 && (m < 0) != (d < 0) ? m + d : m }))
+        case "%":
+            return .tensor(
+                Variable(
+                    Tensor.zip(x.value, y.value) { r, d in
+                        let m = r.truncatingRemainder(dividingBy: d); return m != 0 && (m < 0) != (d < 0) ? m + d : m
+                    }))
         case "==": return .tensor(Variable(x.value .== y.value))
         case "!=": return .tensor(Variable(x.value .!= y.value))
         case "<": return .tensor(Variable(x.value .< y.value))
@@ -153,7 +158,10 @@ extension Interpreter {
             guard case .list(let picked) = try index(.list(chars), subscripts, at: range) else {
                 return try index(.list(chars), subscripts, at: range)
             }
-            return .string(picked.map { if case .string(let c) = $0 { return c }; return "" }.joined())
+            return .string(
+                picked.map {
+                    if case .string(let c) = $0 { return c }; return ""
+                }.joined())
         case .module(let m as Sequential):
             guard subscripts.count == 1, case .at(let e) = subscripts[0] else { throw CellError(.type, "a Sequential takes one index", at: range) }
             return .module(m.layers[try WholeNumber.index(try evaluate(e), count: m.layers.count, container: "Sequential", at: e.range)])

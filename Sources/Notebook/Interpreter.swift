@@ -84,7 +84,7 @@ public final class Interpreter {
             guard items.count <= Interpreter.maximumLoopIterations else {
                 throw CellError(.limit, "this loop would run \(items.count) times; a loop may run at most \(Interpreter.maximumLoopIterations) times", at: iterableExpr.range)
             }
-            for i in 0..<items.count {   // each body statement hears Ctrl-C (`execute`)
+            for i in 0..<items.count {  // each body statement hears Ctrl-C (`execute`)
                 variables[name] = items.item(i)
                 for s in body { _ = try execute(s) }
             }
@@ -185,8 +185,9 @@ public final class Interpreter {
         case .name(let n, let r):
             if let v = variables[n] { return v }
             if let b = Builtins.table[n] { return .function(b.function) }
-            throw CellError(.name, "'\(n)' is not defined", at: r,
-                            hint: nearestName(to: n, in: Array(variables.keys) + Array(Builtins.table.keys)).map { "did you mean '\($0)'?" })
+            throw CellError(
+                .name, "'\(n)' is not defined", at: r,
+                hint: nearestName(to: n, in: Array(variables.keys) + Array(Builtins.table.keys)).map { "did you mean '\($0)'?" })
         case .unary(let op, let operand, let r):
             let v = try evaluate(operand)
             return try unary(op, v, range: r)

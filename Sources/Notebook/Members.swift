@@ -12,13 +12,17 @@ struct Member<Receiver>: @unchecked Sendable {
     let help: HelpEntry
     let body: Body
 
-    static func property(_ name: String, _ signature: String, _ summary: String, example: String, topic: String,
-                         _ read: @escaping (Receiver) -> Value) -> Member {
+    static func property(
+        _ name: String, _ signature: String, _ summary: String, example: String, topic: String,
+        _ read: @escaping (Receiver) -> Value
+    ) -> Member {
         Member(name: name, help: HelpEntry(signature, summary, example: example, topic: topic), body: .property(read))
     }
 
-    static func method(_ name: String, _ signature: String, _ summary: String, example: String, topic: String,
-                       _ call: @escaping (Receiver, Arguments, Interpreter) throws(CellError) -> Value) -> Member {
+    static func method(
+        _ name: String, _ signature: String, _ summary: String, example: String, topic: String,
+        _ call: @escaping (Receiver, Arguments, Interpreter) throws(CellError) -> Value
+    ) -> Member {
         Member(name: name, help: HelpEntry(signature, summary, example: example, topic: topic), body: .method(call))
     }
 }
@@ -51,9 +55,10 @@ struct MemberTable<Receiver>: @unchecked Sendable {
         case .property(let read):
             return read(receiver)
         case .method(let call):
-            return .function(Function(name: name, help: member.help) { args, interp throws(CellError) in
-                try call(receiver, args, interp)
-            })
+            return .function(
+                Function(name: name, help: member.help) { args, interp throws(CellError) in
+                    try call(receiver, args, interp)
+                })
         }
     }
 }

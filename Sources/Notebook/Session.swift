@@ -30,7 +30,8 @@ public final class Session {
             let value = try interpreter.run(statements)
             var outputs = interpreter.outputs
             if let value {
-                if case .none = value {} else {
+                if case .none = value {
+                } else {
                     interpreter.variables["_"] = value
                     outputs.append(.text(interpreter.format(value)))
                 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one way ganbook writes a file: to a temporary file beside it, flushed, then renamed over it, so
@@ -24,8 +24,10 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `path` atomically. `mayReplace` decides whether an existing file may be
     /// replaced (it is given the path); when it says no, nothing is written and the problem says why.
-    public static func write(_ bytes: [UInt8], to path: String, kind: String = "file",
-                             mayReplace: ((String) -> Bool)? = nil) throws(FileProblem) {
+    public static func write(
+        _ bytes: [UInt8], to path: String, kind: String = "file",
+        mayReplace: ((String) -> Bool)? = nil
+    ) throws(FileProblem) {
         if let odd = RegularFile.oddKind(path) { throw FileProblem("can't write \(path): it is \(odd)") }
         if let mayReplace, RegularFile.exists(path), !mayReplace(path) {
             throw FileProblem("\(path) already exists and is not a \(kind); not replacing it — choose another name, or add overwrite=True")
@@ -89,7 +91,8 @@ public enum AtomicFile {
         }
         let marker = Array(".tmp-".utf8), bytes = Array(name.utf8)
         if bytes.count > marker.count + 1,
-           let at = stride(from: bytes.count - marker.count, to: 0, by: -1).first(where: { Array(bytes[$0..<($0 + marker.count)]) == marker }) {
+            let at = stride(from: bytes.count - marker.count, to: 0, by: -1).first(where: { Array(bytes[$0..<($0 + marker.count)]) == marker })
+        {
             return pid_t(String(decoding: bytes[(at + marker.count)...], as: UTF8.self)).flatMap { $0 > 0 ? $0 : nil }
         }
         return nil

@@ -20,27 +20,31 @@ public enum BLAS {
     /// OpenBLAS itself runs single-threaded here: its own worker threads spin after every call and
     /// fight our element-wise kernels for the two cores. Instead the product is cut into blocks of
     /// C's rows or columns (whichever is longer), one single-threaded sgemm per thread.
-    public static func parallelSgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                     c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func parallelSgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         let pa = a, pb = b
         let pc = c
         if n >= m {
             // Columns n0..<n1 of C need columns n0..<n1 of op(B): offset n0 in B, or row n0 of a transposed B.
             parallelChunks(n, work: m * n * k / 64) { cols in
                 forEachInterruptibleBlock(of: cols, multiplyAddsPerItem: m * k) { block in
-                    sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: block.count, k: k, a: pa, lda: lda,
-                          b: pb + (transposeB ? block.lowerBound * ldb : block.lowerBound), ldb: ldb,
-                          c: pc + block.lowerBound, ldc: ldc)
+                    sgemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: block.count, k: k, a: pa, lda: lda,
+                        b: pb + (transposeB ? block.lowerBound * ldb : block.lowerBound), ldb: ldb,
+                        c: pc + block.lowerBound, ldc: ldc)
                 }
             }
         } else {
             // Rows m0..<m1 of C need rows m0..<m1 of op(A): row m0 of A, or column m0 of a transposed A.
             parallelChunks(m, work: m * n * k / 64) { rows in
                 forEachInterruptibleBlock(of: rows, multiplyAddsPerItem: n * k) { block in
-                    sgemm(transposeA: transposeA, transposeB: transposeB, m: block.count, n: n, k: k,
-                          a: pa + (transposeA ? block.lowerBound : block.lowerBound * lda), lda: lda,
-                          b: pb, ldb: ldb, c: pc + block.lowerBound * ldc, ldc: ldc)
+                    sgemm(
+                        transposeA: transposeA, transposeB: transposeB, m: block.count, n: n, k: k,
+                        a: pa + (transposeA ? block.lowerBound : block.lowerBound * lda), lda: lda,
+                        b: pb, ldb: ldb, c: pc + block.lowerBound * ldc, ldc: ldc)
                 }
             }
         }
@@ -64,30 +68,37 @@ public enum BLAS {
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, row-major, on the calling thread. op(A) is m×k, op(B) is k×n.
     /// `lda`, `ldb`: the row lengths of A and B as stored.
     @inlinable
-    public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                             b: UnsafePointer<Float>, ldb: Int,
-                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         if Engine.products == .reference {
-            referenceSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                           b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            referenceSgemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         _ = singleThreaded
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// y[m or n] = alpha · op(A) · x + beta · y for a row-major A of m×n.
     @inlinable
-    public static func sgemv(transpose: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>,
-                             x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+    public static func sgemv(
+        transpose: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>
+    ) {
         if Engine.products == .reference {
             referenceSgemv(transpose: transpose, m: m, n: n, alpha: alpha, a: a, x: x, beta: beta, y: y)
             return
         }
         _ = singleThreaded
-        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n),
-                    x, 1, beta, y, 1)
+        cblas_sgemv(
+            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n),
+            x, 1, beta, y, 1)
     }
 }

@@ -19,7 +19,7 @@ struct Chunks {
     }
 
     /// The images of chunk `k`.
-    func images(_ k: Int) -> Range<Int> { k * geometry.n / count ..< (k + 1) * geometry.n / count }
+    func images(_ k: Int) -> Range<Int> { k * geometry.n / count..<(k + 1) * geometry.n / count }
 
     /// A thread's buffers, sized for its largest chunk, and where it is.
     struct Work {
@@ -35,7 +35,7 @@ struct Chunks {
     /// Calls `body` once per chunk; parts run in parallel. `productRows`: rows of `Work.product`.
     func run(productRows: Int, _ body: (Range<Int>, Work) -> Void) {
         let g = geometry
-        guard count > 0 else { return }                             // an empty batch
+        guard count > 0 else { return }  // an empty batch
         let largest = (g.n + count - 1) / count, positions = largest * g.ho * g.wo
         let scratchSize = g.images(largest).scratchSize
         parallelChunks(parts, work: g.n * g.patchSize * g.ho * g.wo) { partRange in
@@ -72,7 +72,7 @@ final class PartialSums: @unchecked Sendable {
 
     /// Σ of the parts, as a tensor of `shape`.
     func total(shape: [Int]) -> Tensor {
-        guard parts > 0 else { return Tensor.zeros(shape) }        // an empty batch: no chunks, no sums
+        guard parts > 0 else { return Tensor.zeros(shape) }  // an empty batch: no chunks, no sums
         return Tensor.build(shape: shape) { out in
             out.baseAddress!.update(from: buffer, count: size)
             for p in 1..<Swift.max(parts, 1) {

@@ -83,7 +83,7 @@ struct Polyphase {
             for _ in 0..<g.n {
                 var from = image
                 for _ in 0..<ho {
-                    if wo <= 8 && k <= lastWide {          // the DCGAN's 7-wide rows: one copy each
+                    if wo <= 8 && k <= lastWide {  // the DCGAN's 7-wide rows: one copy each
                         let v = UnsafeRawPointer(from).loadUnaligned(as: SIMD8<Float>.self)
                         UnsafeMutableRawPointer(line + k).storeBytes(of: v, as: SIMD8<Float>.self)
                         from += cols
@@ -109,8 +109,10 @@ struct Polyphase {
     }
 
     /// See `Unfold.col2im`: accumulates in the layout, then merges it back into planes.
-    func col2im(_ columnsIn: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-                scratch: UnsafeMutablePointer<Float>) {
+    func col2im(
+        _ columnsIn: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         scratch.update(repeating: 0, count: capacity)
         let columns = g.positions, (ho, wo) = (g.ho, g.wo), imageStride = g.c * block
         let total = g.patchSize * columns
@@ -121,15 +123,15 @@ struct Polyphase {
             let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
             let line = columnsIn + row * columns
             var image = scratch + c * block + offset(i, j)
-            let readable = total - row * columns        // floats of `line` and what follows it
+            let readable = total - row * columns  // floats of `line` and what follows it
             var k = 0
             for _ in 0..<g.n {
                 var to = image
                 for _ in 0..<ho {
-                    if wo < 8 && k + 8 <= readable {      // the DCGAN's 7-wide rows: one masked add each
+                    if wo < 8 && k + 8 <= readable {  // the DCGAN's 7-wide rows: one masked add each
                         let v = UnsafeRawPointer(line + k).loadUnaligned(as: SIMD8<Float>.self).replacing(with: 0, where: foreign)
                         let sum = UnsafeRawPointer(to).loadUnaligned(as: SIMD8<Float>.self) + v
-                        UnsafeMutableRawPointer(to).storeBytes(of: sum, as: SIMD8<Float>.self)   // inside: `end` has 8 floats of slack
+                        UnsafeMutableRawPointer(to).storeBytes(of: sum, as: SIMD8<Float>.self)  // inside: `end` has 8 floats of slack
                         to += cols
                         k += wo
                         continue

@@ -53,20 +53,26 @@ public enum Unfold {
     ///
     /// The images are first copied into zero-padded planes (in `scratch`), so the gather needs no
     /// bounds tests: each (row, image) is Ho·Wo loads through one shared offset table.
-    public static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
-                              scratch: UnsafeMutablePointer<Float>) {
+    public static func im2col(
+        _ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         Profiler.measure("im2col in chunks") { unfold(x, g, into: cols, scratch: scratch) }
     }
 
-    static func unfold(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
-                       scratch: UnsafeMutablePointer<Float>) {
+    static func unfold(
+        _ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         if g.stride == 2 { return Polyphase(g).im2col(x, into: cols, scratch: scratch) }
         paddedIm2col(x, g, into: cols, scratch: scratch)
     }
 
     /// The general path for any stride (`scratch`: `g.paddedSize` floats); tests compare the polyphase one with it.
-    static func paddedIm2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
-                             scratch: UnsafeMutablePointer<Float>) {
+    static func paddedIm2col(
+        _ x: UnsafePointer<Float>, _ g: ConvGeometry, into cols: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
         pad(x, g, into: scratch)
         let offsets = g.positionOffsets()
@@ -86,20 +92,26 @@ public enum Unfold {
     /// Folds columns back into images, adding overlapping contributions (the adjoint of `im2col`):
     /// `cols: [C·kh·kw, N·Ho·Wo]` → `x: [N, C, H, W]`, plus `bias[c]` on every pixel of channel c
     /// when given (a transposed convolution's bias). Accumulates into padded planes, then crops.
-    public static func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
-                              bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+    public static func col2im(
+        _ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>
+    ) {
         Profiler.measure("col2im in chunks") { fold(cols, g, into: x, bias: bias, scratch: scratch) }
     }
 
-    static func fold(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
-                     bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+    static func fold(
+        _ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>
+    ) {
         if g.stride == 2 { return Polyphase(g).col2im(cols, into: x, bias: bias, scratch: scratch) }
         paddedCol2im(cols, g, into: x, bias: bias, scratch: scratch)
     }
 
     /// The general path for any stride (`scratch`: `g.paddedSize` floats).
-    static func paddedCol2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
-                             bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+    static func paddedCol2im(
+        _ cols: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>
+    ) {
         let planeOut = g.ho * g.wo, columns = g.positions, paddedPlane = g.paddedH * g.paddedW
         scratch.update(repeating: 0, count: g.n * g.c * paddedPlane)
         let offsets = g.positionOffsets()
@@ -123,20 +135,22 @@ public enum Unfold {
         let (h, w, p, hp, wp) = (g.h, g.w, g.padding, g.paddedH, g.paddedW)
         for plane in 0..<(g.n * g.c) {
             let to = out + plane * hp * wp, from = x + plane * h * w
-            to.update(repeating: 0, count: p * wp)                       // top rows
+            to.update(repeating: 0, count: p * wp)  // top rows
             for y in 0..<h {
                 let row = to + (y + p) * wp
                 row.update(repeating: 0, count: p)
                 (row + p).update(from: from + y * w, count: w)
                 (row + p + w).update(repeating: 0, count: p)
             }
-            (to + (h + p) * wp).update(repeating: 0, count: p * wp)      // bottom rows
+            (to + (h + p) * wp).update(repeating: 0, count: p * wp)  // bottom rows
         }
     }
 
     /// The inverse of `pad`: drops p pixels from every side of each plane, adding `bias[c]` to channel c.
-    static func crop(_ padded: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
-                     bias: UnsafePointer<Float>?) {
+    static func crop(
+        _ padded: UnsafePointer<Float>, _ g: ConvGeometry, into x: UnsafeMutablePointer<Float>,
+        bias: UnsafePointer<Float>?
+    ) {
         let (h, w, p, hp, wp) = (g.h, g.w, g.padding, g.paddedH, g.paddedW)
         for plane in 0..<(g.n * g.c) {
             let shift = bias?[plane % g.c] ?? 0

@@ -19,9 +19,11 @@ public enum Engine {
 
 extension BLAS {
     /// C = alpha · op(A) · op(B) + beta · C with plain loops, row-major; the same contract as `sgemm`.
-    public static func referenceSgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func referenceSgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         for i in 0..<m {
             let row = c + i * ldc
             for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
@@ -38,8 +40,10 @@ extension BLAS {
     }
 
     /// y = alpha · op(A) · x + beta · y with plain loops, for a row-major A of m×n.
-    public static func referenceSgemv(transpose: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>,
-                                      x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
+    public static func referenceSgemv(
+        transpose: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>
+    ) {
         let outputs = transpose ? n : m, inputs = transpose ? m : n
         for i in 0..<outputs {
             var sum: Float = 0

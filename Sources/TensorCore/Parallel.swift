@@ -1,12 +1,12 @@
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Threads the engine's own kernels may use: one per online core unless `setEngineThreads` says otherwise.
 @usableFromInline
 nonisolated(unsafe) var engineThreads = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-
 
 /// Sets how many threads the engine uses. BLAS itself stays single-threaded: the engine splits each
 /// large product across its own threads (see `BLAS.parallelSgemm`).
@@ -27,7 +27,7 @@ public func parallelChunks(_ count: Int, work: Int? = nil, _ body: (Range<Int>) 
     withoutActuallyEscaping(body) { body in
         let box = UncheckedSendable(body)
         DispatchQueue.concurrentPerform(iterations: threads) { t in
-            box.value(count * t / threads ..< count * (t + 1) / threads)
+            box.value(count * t / threads..<count * (t + 1) / threads)
         }
     }
 }

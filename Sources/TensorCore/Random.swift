@@ -85,7 +85,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a file could not be read or written safely, in one line that names the file.
@@ -77,7 +77,7 @@ public enum RegularFile {
             guard n > 0 else { break }
             done += n
         }
-        if done < size { bytes.removeLast(size - done) }   // the file shrank while we read: what is there
+        if done < size { bytes.removeLast(size - done) }  // the file shrank while we read: what is there
         return bytes
     }
 }

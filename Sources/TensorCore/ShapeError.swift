@@ -18,7 +18,11 @@ extension Tensor {
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
+            if da == db || db == 1 {
+                out[i] = da
+            } else if da == 1 {
+                out[i] = db
+            } else {
                 throw ShapeError("can't broadcast \(describe(a)) with \(describe(b)): sizes \(da) and \(db) differ on axis \(i - rank)")
             }
         }

@@ -12,7 +12,8 @@ public enum BatchNormKernel {
     /// y = x̂·γ + β with the batch's per-channel mean μ and biased variance σ².
     /// Returns y, what backward needs, and (μ, σ²) for the running statistics.
     public static func forward(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float)
-        -> (y: Tensor, saved: Saved, mean: [Float], variance: [Float]) {
+        -> (y: Tensor, saved: Saved, mean: [Float], variance: [Float])
+    {
         let n = x.shape[0], c = x.shape[1], l = x.shape.dropFirst(2).product
         let m = Double(n * l)
         let (sum, sumSquares) = x.withUnsafeBufferPointer { xb in
@@ -37,7 +38,7 @@ public enum BatchNormKernel {
                             let src = xb.baseAddress!, hat = nb.baseAddress!, out = yb.baseAddress!
                             parallelChunks(n, work: x.count) { images in
                                 for i in images {
-                                    if l == 1 {            // BatchNorm1d: a row of channels, vectorised along it
+                                    if l == 1 {  // BatchNorm1d: a row of channels, vectorised along it
                                         let row = i * c
                                         mean.withUnsafeBufferPointer { mu in
                                             inverseStd.withUnsafeBufferPointer { sd in
@@ -91,7 +92,7 @@ public enum BatchNormKernel {
                                 let grad = gb.baseAddress!, hat = hb.baseAddress!, out = db.baseAddress!
                                 parallelChunks(n, work: g.count) { images in
                                     for i in images {
-                                        if l == 1 {        // BatchNorm1d: a row of channels, vectorised along it
+                                        if l == 1 {  // BatchNorm1d: a row of channels, vectorised along it
                                             let row = i * c
                                             for ch in 0..<c {
                                                 out[row + ch] = sc[ch] * (grad[row + ch] - mg[ch] - hat[row + ch] * mgx[ch])
@@ -119,8 +120,10 @@ public enum BatchNormKernel {
     /// A single running Float sum waits on each add (4 cycles a step); 16 lanes of SIMD partial sums
     /// do not, and each (image, channel) run of L values is summed in Float before joining the Double
     /// total. With L = 1 (BatchNorm1d) the runs are whole rows of channels, summed column-wise.
-    static func channelSums(n: Int, c: Int, l: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                            squares: Bool) -> (first: [Double], second: [Double]) {
+    static func channelSums(
+        n: Int, c: Int, l: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        squares: Bool
+    ) -> (first: [Double], second: [Double]) {
         var first = [Double](repeating: 0, count: c), second = [Double](repeating: 0, count: c)
         first.withUnsafeMutableBufferPointer { f in
             second.withUnsafeMutableBufferPointer { s in

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Element-wise maps
@@ -30,7 +30,13 @@ extension Tensor {
     public func tanh() -> Tensor { map(cost: 16) { Glibc.tanhf($0) } }
     /// 1 / (1 + e^-x), computed without overflow for large |x|.
     public func sigmoid() -> Tensor {
-        map(cost: 16) { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : { let e = Glibc.expf(x); return e / (1 + e) }() }
+        map(cost: 16) { x in
+            x >= 0
+                ? 1 / (1 + Glibc.expf(-x))
+                : {
+                    let e = Glibc.expf(x); return e / (1 + e)
+                }()
+        }
     }
     public func clamp(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
         map { Swift.min(Swift.max($0, low), high) }
@@ -107,7 +113,7 @@ extension Tensor {
                     var index = [Int](repeating: 0, count: rank)
                     var ia = 0
                     let inner = shape[rank - 1], stepA = sa[rank - 1], stepB = sb[rank - 1]
-                    if out.isEmpty { return }   // any zero size: [0, 53] + [53] has no rows to walk
+                    if out.isEmpty { return }  // any zero size: [0, 53] + [53] has no rows to walk
                     while true {
                         for j in 0..<inner { out[o + j] = f(x[ia + j * stepA], y[ib + j * stepB]) }
                         o += inner

@@ -15,8 +15,9 @@ extension Tensor {
             return build(shape: outShape) { out in
                 matrix.scalars.withUnsafeBufferPointer { m in
                     vector.scalars.withUnsafeBufferPointer { v in
-                        BLAS.sgemv(transpose: a.rank == 1, m: matrix.shape[0], n: matrix.shape[1],
-                                   a: m.baseAddress!, x: v.baseAddress!, y: out.baseAddress!)
+                        BLAS.sgemv(
+                            transpose: a.rank == 1, m: matrix.shape[0], n: matrix.shape[1],
+                            a: m.baseAddress!, x: v.baseAddress!, y: out.baseAddress!)
                     }
                 }
             }
@@ -30,10 +31,11 @@ extension Tensor {
             return build(shape: [batch * m * n]) { out in
                 a2.scalars.withUnsafeBufferPointer { x in
                     b2.scalars.withUnsafeBufferPointer { y in
-                        for i in 0..<batch where !Interruption.shouldStop {   // the caller discards a cut-short product
-                            BLAS.parallelSgemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
-                                       a: x.baseAddress! + i * strideA, lda: k, b: y.baseAddress! + i * strideB, ldb: n,
-                                       c: out.baseAddress! + i * m * n, ldc: n)
+                        for i in 0..<batch where !Interruption.shouldStop {  // the caller discards a cut-short product
+                            BLAS.parallelSgemm(
+                                transposeA: false, transposeB: false, m: m, n: n, k: k,
+                                a: x.baseAddress! + i * strideA, lda: k, b: y.baseAddress! + i * strideB, ldb: n,
+                                c: out.baseAddress! + i * m * n, ldc: n)
                         }
                     }
                 }
@@ -48,17 +50,20 @@ extension Tensor {
         let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
         let k2 = transposeB ? b.shape[1] : b.shape[0], n = transposeB ? b.shape[0] : b.shape[1]
         precondition(k == k2, "gemm inner sizes \(k) and \(k2) differ")
-        return Profiler.measure("sgemm") { build(shape: [m, n]) { out in
-            a.scalars.withUnsafeBufferPointer { x in
-                b.scalars.withUnsafeBufferPointer { y in
-                    if m == 0 || n == 0 { return }
-                    if k == 0 { out.initialize(repeating: 0); return }
-                    BLAS.parallelSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                       a: x.baseAddress!, lda: a.shape[1], b: y.baseAddress!, ldb: b.shape[1],
-                                       c: out.baseAddress!, ldc: n)
+        return Profiler.measure("sgemm") {
+            build(shape: [m, n]) { out in
+                a.scalars.withUnsafeBufferPointer { x in
+                    b.scalars.withUnsafeBufferPointer { y in
+                        if m == 0 || n == 0 { return }
+                        if k == 0 { out.initialize(repeating: 0); return }
+                        BLAS.parallelSgemm(
+                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                            a: x.baseAddress!, lda: a.shape[1], b: y.baseAddress!, ldb: b.shape[1],
+                            c: out.baseAddress!, ldc: n)
+                    }
                 }
             }
-        } }
+        }
     }
 
     /// The textbook triple loop, in Double: the oracle the tests hold `matmul` to. `[M, K] @ [K, N]`.

@@ -85,8 +85,9 @@ extension Tensor {
         let rank = parts[0].rank
         let a = normalize(axis: axis, rank: rank)
         for p in parts {
-            precondition(p.rank == rank && Swift.zip(p.shape, parts[0].shape).enumerated().allSatisfy { $0.offset == a || $0.element.0 == $0.element.1 },
-                         "can't concat \(parts.map { describe($0.shape) }.joined(separator: ", ")) along axis \(axis)")
+            precondition(
+                p.rank == rank && Swift.zip(p.shape, parts[0].shape).enumerated().allSatisfy { $0.offset == a || $0.element.0 == $0.element.1 },
+                "can't concat \(parts.map { describe($0.shape) }.joined(separator: ", ")) along axis \(axis)")
         }
         var newShape = parts[0].shape
         newShape[a] = parts.reduce(0) { $0 + $1.shape[a] }

@@ -70,8 +70,10 @@ public final class LessonTutor {
         defer { session.interpreter.quickMode = wasQuick }
         var failed = 0
         for cell in cells where !session.run(cell).succeeded { failed += 1 }
-        return ["(re-ran the \(cells.count) cells of steps 1–\(step) in quick mode, so their variables are back"
-                + (failed > 0 ? "; \(failed) of them failed — :back to redo a step" : "") + ")"]
+        return [
+            "(re-ran the \(cells.count) cells of steps 1–\(step) in quick mode, so their variables are back"
+                + (failed > 0 ? "; \(failed) of them failed — :back to redo a step" : "") + ")"
+        ]
     }
 
     /// The current step's title, prose (with live values) and predict question.

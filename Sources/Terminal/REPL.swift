@@ -16,8 +16,10 @@ public final class REPL {
     /// The transcript of this session (cells and their plain output), for `:export`.
     public private(set) var transcript: [(cell: String, output: [String])] = []
 
-    public init(session: Session, course: Course, data: DataDirectory, progress: ProgressStore? = nil,
-                write: @escaping (String) -> Void) {
+    public init(
+        session: Session, course: Course, data: DataDirectory, progress: ProgressStore? = nil,
+        write: @escaping (String) -> Void
+    ) {
         self.session = session
         self.course = course
         self.tutor = LessonTutor(course: course, session: session, store: progress)
@@ -169,4 +171,3 @@ public final class REPL {
         return session.interpreter.completions(for: text)
     }
 }
-

@@ -60,7 +60,7 @@ private func insertPrefill() -> Int32 {
 }
 
 private func completeWord(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-    rl_attempted_completion_over = 1   // no file-name fallback outside quotes
+    rl_attempted_completion_over = 1  // no file-name fallback outside quotes
     let line = String(cString: rl_line_buffer)
     let upToCursor = String(line.utf8.prefix(Int(end))) ?? line
     // Inside an open string: complete file names (for save_png("…"), load_gan("…")).

@@ -4,11 +4,14 @@ import TextPlot
 /// How pictures are drawn on this terminal: colour only on a TTY, without `NO_COLOR`, and not with
 /// `--ascii` or `--no-color`; truecolour when `COLORTERM` says so; ASCII glyphs with `--ascii`.
 public enum TerminalStyle {
-    public static func detect(ascii: Bool = false, noColor: Bool = false,
-                              environment: [String: String] = ProcessInfo.processInfo.environment,
-                              isTerminal: Bool = isatty(STDOUT_FILENO) == 1) -> Style {
+    public static func detect(
+        ascii: Bool = false, noColor: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        isTerminal: Bool = isatty(STDOUT_FILENO) == 1
+    ) -> Style {
         let charset: Charset = ascii ? .ascii : .unicode
-        let colorOff = ascii || noColor || !isTerminal || environment["NO_COLOR"].map { !$0.isEmpty } == true
+        let colorOff =
+            ascii || noColor || !isTerminal || environment["NO_COLOR"].map { !$0.isEmpty } == true
             || environment["TERM"] == "dumb"
         guard !colorOff else { return Style(charset: charset, color: .none) }
         let truecolor = ["truecolor", "24bit"].contains(environment["COLORTERM"]?.lowercased() ?? "")

@@ -63,8 +63,10 @@ public enum ImageRenderer {
     /// - Parameters:
     ///   - range: the values shown as black and white (default: the image's own min…max).
     ///   - maxWidth: shrink to fit this many columns.
-    public static func canvas(_ image: GrayImage, range: ClosedRange<Double>? = nil, scale: Int = 1,
-                              maxWidth: Int? = nil, style: Style) -> Canvas {
+    public static func canvas(
+        _ image: GrayImage, range: ClosedRange<Double>? = nil, scale: Int = 1,
+        maxWidth: Int? = nil, style: Style
+    ) -> Canvas {
         var img = image.upscaled(scale)
         if let maxWidth { img = img.fitted(toWidth: maxWidth) }
         let r = range ?? image.finiteRange

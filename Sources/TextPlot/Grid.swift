@@ -2,13 +2,17 @@
 public enum GridRenderer {
     /// A grid of images, `columns` per row, each with its caption centred underneath (cut to fit).
     /// All images share one grey `range` so they compare honestly (default: the min…max over all).
-    public static func canvas(_ images: [GrayImage], captions: [String] = [], columns: Int,
-                              range: ClosedRange<Double>? = nil, scale: Int = 1, gap: Int = 1, style: Style) -> Canvas {
+    public static func canvas(
+        _ images: [GrayImage], captions: [String] = [], columns: Int,
+        range: ClosedRange<Double>? = nil, scale: Int = 1, gap: Int = 1, style: Style
+    ) -> Canvas {
         guard !images.isEmpty else { return Canvas(width: 0, height: 0) }
-        let shared = range ?? {
-            let all = images.map(\.finiteRange)
-            return all.map(\.lowerBound).min()!...all.map(\.upperBound).max()!
-        }()
+        let shared =
+            range
+            ?? {
+                let all = images.map(\.finiteRange)
+                return all.map(\.lowerBound).min()!...all.map(\.upperBound).max()!
+            }()
         let tiles = images.enumerated().map { i, image -> Canvas in
             let picture = ImageRenderer.canvas(image, range: shared, scale: scale, style: style)
             guard i < captions.count else { return picture }

@@ -6,10 +6,10 @@ public enum Heatmap {
         let t = min(max(f, 0), 1)
         guard diverging else { return .gray(0.1 + 0.9 * t) }
         if t < 0.5 {
-            let u = t / 0.5           // 0 → strong blue, 1 → white
+            let u = t / 0.5  // 0 → strong blue, 1 → white
             return .rgb(0.15 + 0.85 * u, 0.35 + 0.65 * u, 1.0)
         }
-        let u = (t - 0.5) / 0.5       // 0 → white, 1 → strong red
+        let u = (t - 0.5) / 0.5  // 0 → white, 1 → strong red
         return .rgb(1.0, 1.0 - 0.8 * u, 1.0 - 0.85 * u)
     }
 
@@ -74,23 +74,26 @@ public enum Heatmap {
     /// A point drawn over a field.
     public struct Point: Sendable {
         public let x: Double, y: Double
-        public let kind: Int    // 0, 1, … (e.g. real, fake)
+        public let kind: Int  // 0, 1, … (e.g. real, fake)
         public init(x: Double, y: Double, kind: Int) { (self.x, self.y, self.kind) = (x, y, kind) }
     }
 
     /// A field of values in 0…1 over a grid (`values[row][col]`, row 0 at the top = largest y), shaded,
     /// with points overlaid: e.g. where the treasurer says "real", with real and fake coins on top.
     /// `marks` are the glyphs per point kind (default "o" real, "x" fake).
-    public static func field(_ values: [[Double]], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
-                             points: [Point], marks: [Character] = ["o", "x"], xLabel: String = "", yLabel: String = "",
-                             style: Style) -> Canvas {
+    public static func field(
+        _ values: [[Double]], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+        points: [Point], marks: [Character] = ["o", "x"], xLabel: String = "", yLabel: String = "",
+        style: Style
+    ) -> Canvas {
         let rows = values.count, cols = values.first?.count ?? 0
         var canvas = Canvas(width: cols + 2, height: rows + 2)
         let ramp = style.charset == .ascii ? [" ", ".", ":", "-", "="].map(Character.init) : [" ", "·", "░", "▒", "▓"].map(Character.init)
         for r in 0..<rows {
             for c in 0..<cols {
                 let v = min(max(values[r][c], 0), 1)
-                canvas[c + 1, r] = style.color != .none
+                canvas[c + 1, r] =
+                    style.color != .none
                     ? Cell(" ", background: .rgb(0.95 - 0.6 * v, 0.55 + 0.35 * v, 0.55 - 0.2 * v))
                     : Cell(ramp[bucket(v, count: ramp.count)])
             }

@@ -17,8 +17,10 @@ public enum LineChart {
     ///   - width, height: the whole chart in cells, axes and legend included.
     ///   - logScale: a base-10 y axis (values ≤ 0 become gaps).
     ///   - xLabel: what the x axis counts (e.g. "step").
-    public static func canvas(_ series: [Series], width: Int, height: Int, logScale: Bool = false,
-                              xLabel: String = "", style: Style) -> Canvas {
+    public static func canvas(
+        _ series: [Series], width: Int, height: Int, logScale: Bool = false,
+        xLabel: String = "", style: Style
+    ) -> Canvas {
         let all = series.flatMap(\.values)
         let scale = Scale.fitting(all, logarithmic: logScale)
         let count = series.map(\.values.count).max() ?? 0
@@ -60,7 +62,7 @@ public enum LineChart {
 
         let dotsX = useBraille ? 2 : 1, dotsY = useBraille ? 4 : 1
         let gridW = plotWidth * dotsX, gridH = plotHeight * dotsY
-        var dots = [[Int]](repeating: [Int](repeating: -1, count: gridW), count: gridH)   // series index per dot
+        var dots = [[Int]](repeating: [Int](repeating: -1, count: gridW), count: gridH)  // series index per dot
         for (si, s) in series.enumerated() {
             var previous: (Int, Int)?
             for (i, v) in s.values.enumerated() {
@@ -87,13 +89,15 @@ public enum LineChart {
                         }
                     }
                     guard bits != 0 else { continue }
-                    canvas[labelWidth + 1 + cx, top + cy] = Cell(Character(Unicode.Scalar(0x2800 + bits)!),
-                                                                 foreground: style.color != .none ? .series(owner) : nil)
+                    canvas[labelWidth + 1 + cx, top + cy] = Cell(
+                        Character(Unicode.Scalar(0x2800 + bits)!),
+                        foreground: style.color != .none ? .series(owner) : nil)
                 } else {
                     owner = dots[cy][cx]
                     guard owner >= 0 else { continue }
-                    canvas[labelWidth + 1 + cx, top + cy] = Cell(markers[owner % markers.count],
-                                                                 foreground: style.color != .none ? .series(owner) : nil)
+                    canvas[labelWidth + 1 + cx, top + cy] = Cell(
+                        markers[owner % markers.count],
+                        foreground: style.color != .none ? .series(owner) : nil)
                 }
             }
         }
@@ -132,9 +136,10 @@ public enum LineChart {
             }
         }
         let scale = Scale.fitting(v)
-        return String(v.map { x in
-            guard let f = scale.fraction(x) else { return " " }
-            return ramp[bucket(f, count: ramp.count)]
-        })
+        return String(
+            v.map { x in
+                guard let f = scale.fraction(x) else { return " " }
+                return ramp[bucket(f, count: ramp.count)]
+            })
     }
 }

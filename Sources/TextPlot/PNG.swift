@@ -83,7 +83,7 @@ public enum PNG {
         var out = signature
         var header: [UInt8] = []
         header += bigEndian(UInt32(image.width)) + bigEndian(UInt32(image.height))
-        header += [8, 2, 0, 0, 0]   // bit depth 8, colour type 2 (RGB), deflate, filter 0, no interlace
+        header += [8, 2, 0, 0, 0]  // bit depth 8, colour type 2 (RGB), deflate, filter 0, no interlace
         out += chunk("IHDR", header)
         // Each row starts with its filter type (0: none).
         var raw: [UInt8] = []

@@ -22,7 +22,8 @@ public struct ProgressLine: Sendable {
         for (name, value) in metrics { tail += " \(name)=" + formatNumber(value) }
         let barWidth = max(width - tail.count, 5)
         let filled = Int((fraction * Double(barWidth)).rounded(.down))
-        let bar = charset == .unicode
+        let bar =
+            charset == .unicode
             ? String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
             : "[" + String(repeating: "#", count: max(filled - 2, 0)) + String(repeating: ".", count: max(barWidth - 2 - max(filled - 2, 0), 0)) + "]"
         return String((bar + tail).prefix(max(width, 1)))

@@ -8,7 +8,7 @@ public struct Scale: Sendable {
         self.logarithmic = logarithmic
         var lo = logarithmic ? log10(max(low, .leastNormalMagnitude)) : low
         var hi = logarithmic ? log10(max(high, .leastNormalMagnitude)) : high
-        if !(hi > lo) { lo -= 0.5; hi += 0.5 }   // a flat series still gets an axis
+        if !(hi > lo) { lo -= 0.5; hi += 0.5 }  // a flat series still gets an axis
         self.low = lo
         self.high = hi
     }
@@ -23,7 +23,7 @@ public struct Scale: Sendable {
     public func fraction(_ value: Double) -> Double? {
         guard value.isFinite, !logarithmic || value > 0 else { return nil }
         let v = logarithmic ? log10(value) : value
-        guard high > low else { return 0.5 }   // a range of one value: the middle
+        guard high > low else { return 0.5 }  // a range of one value: the middle
         let f = (v - low) / (high - low)
         // Values near ±Double.greatestFiniteMagnitude overflow the differences: halve everything first.
         let halved = f.isFinite ? f : (v / 2 - low / 2) / (high / 2 - low / 2)
@@ -110,7 +110,7 @@ extension Double {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

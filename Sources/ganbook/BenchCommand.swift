@@ -1,8 +1,8 @@
 import ArgumentParser
 import Autograd
 import Datasets
-import GANLab
 import Foundation
+import GANLab
 import NN
 import TensorCore
 
@@ -46,8 +46,9 @@ struct BenchCommand: ParsableCommand {
             source = "MNIST train (\(data.count))"
         } else {
             let n = max(batch * 4, 256)
-            images = LabeledImages(name: "random", rows: 28, cols: 28, pixels: (0..<n * 784).map { _ in UInt8(g.next() % 256) },
-                                   labels: [UInt8](repeating: 0, count: n))
+            images = LabeledImages(
+                name: "random", rows: 28, cols: 28, pixels: (0..<n * 784).map { _ in UInt8(g.next() % 256) },
+                labels: [UInt8](repeating: 0, count: n))
         }
         var sampler = BatchSampler(count: images.count, batchSize: batch, seed: 1)
         let gan = GANPair(GANArchitecture(rawValue: arch)!, using: &g)
@@ -70,9 +71,12 @@ struct BenchCommand: ParsableCommand {
         let rss = peakRSSMegabytes()
 
         if json {
-            print(#"{"arch":"\#(arch)","batch":\#(batch),"threads":\#(threads),"steps_per_s":\#(round3(stepsPerSecond)),"images_per_s":\#(round3(stepsPerSecond * Double(batch))),"first_step_s":\#(round3(firstStep)),"peak_rss_mb":\#(round3(rss)),"blas_core":"\#(BLAS.coreName)"}"#)
+            print(
+                #"{"arch":"\#(arch)","batch":\#(batch),"threads":\#(threads),"steps_per_s":\#(round3(stepsPerSecond)),"images_per_s":\#(round3(stepsPerSecond * Double(batch))),"first_step_s":\#(round3(firstStep)),"peak_rss_mb":\#(round3(rss)),"blas_core":"\#(BLAS.coreName)"}"#
+            )
         } else {
-            print("""
+            print(
+                """
                 \(arch) batch \(batch), \(threads) thread(s), data: \(source), OpenBLAS core: \(BLAS.coreName)
                   \(String(format: "%.1f", stepsPerSecond)) steps/s   \(String(format: "%.0f", stepsPerSecond * Double(batch))) images/s   \
                 first step finished \(String(format: "%.3f", firstStep)) s after launch   peak RSS \(String(format: "%.0f", rss)) MB
@@ -82,8 +86,9 @@ struct BenchCommand: ParsableCommand {
             for (name, ms, calls) in Profiler.report(steps: steps) {
                 print("  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "%7.2f ms/step  %3d calls/step", ms, calls))
             }
-            print("  (the kernels inside a convolution's chunks — sgemm and im2col/col2im \"in chunks\", polyphase, rows ↔ images —\n"
-                  + "   run on every thread at once: their times are thread time, summed over the threads)")
+            print(
+                "  (the kernels inside a convolution's chunks — sgemm and im2col/col2im \"in chunks\", polyphase, rows ↔ images —\n"
+                    + "   run on every thread at once: their times are thread time, summed over the threads)")
         }
     }
 }
@@ -93,8 +98,9 @@ func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 /// Seconds since the kernel created this process (from /proc, so dynamic loading counts too).
 func processAge() -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-          let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return .nan }
+        let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return .nan }
     let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
     guard fields.count > 19, let ticks = Double(fields[19]), let up = Double(uptime.split(separator: " ")[0]) else { return .nan }
     return up - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -112,7 +118,7 @@ func peakRSSMegabytes() -> Double {
 /// each shape is timed single-threaded at a chunk's size, next to the whole batch's.
 func timeGEMMShapes(batch n: Int) {
     var g = SeededGenerator(seed: 0)
-    let chunk = 3 * 49       // columns of a D.conv2 chunk: 3 images of 7×7 positions
+    let chunk = 3 * 49  // columns of a D.conv2 chunk: 3 images of 7×7 positions
     let shapes: [(String, Int, Int, Int, Bool, Bool)] = [
         ("D.conv2 forward  W·cols, chunk", 128, 1024, chunk, false, false),
         ("D.conv2 dW       g·colsᵀ, chunk", 128, chunk, 1024, false, true),
@@ -124,10 +130,15 @@ func timeGEMMShapes(batch n: Int) {
         let a = Tensor.rand(ta ? [k, m] : [m, k], using: &g), b = Tensor.rand(tb ? [nn, k] : [k, nn], using: &g)
         var c = Tensor.zeros([m, nn])
         func product() {
-            a.withUnsafeBufferPointer { ab in b.withUnsafeBufferPointer { bb in c.withUnsafeMutableBufferPointer { cb in
-                BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: nn, k: k, a: ab.baseAddress!, lda: ta ? m : k,
-                           b: bb.baseAddress!, ldb: tb ? k : nn, c: cb.baseAddress!, ldc: nn)
-            } } }
+            a.withUnsafeBufferPointer { ab in
+                b.withUnsafeBufferPointer { bb in
+                    c.withUnsafeMutableBufferPointer { cb in
+                        BLAS.sgemm(
+                            transposeA: ta, transposeB: tb, m: m, n: nn, k: k, a: ab.baseAddress!, lda: ta ? m : k,
+                            b: bb.baseAddress!, ldb: tb ? k : nn, c: cb.baseAddress!, ldc: nn)
+                    }
+                }
+            }
         }
         for _ in 0..<3 { product() }
         let repeats = max(20, 20 * n * 49 / nn)

@@ -70,8 +70,9 @@ struct DataCommand: ParsableCommand {
             }
             let captions = (index..<(index + count)).map { "#\($0): " + name.classNames[Int(data.labels[$0])] }
             let style = TerminalStyle.detect(ascii: ascii, noColor: noColor)
-            let canvas = GridRenderer.canvas(images, captions: captions, columns: min(count, max(1, TerminalStyle.width / 30)),
-                                             range: 0...255, gap: 2, style: style)
+            let canvas = GridRenderer.canvas(
+                images, captions: captions, columns: min(count, max(1, TerminalStyle.width / 30)),
+                range: 0...255, gap: 2, style: style)
             for line in canvas.lines(style.color) { print(line) }
             if let png {
                 do { try writeAtomically(PNG.encode(RGBImage.grid(images, columns: 8, scale: 2)), to: png) } catch {

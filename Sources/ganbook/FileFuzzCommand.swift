@@ -1,5 +1,5 @@
-import Fuzzing
 import Foundation
+import Fuzzing
 import Notebook
 
 /// `ganbook fuzz --mutate checkpoints|idx --count N --seed S`: damaged files through the notebook's

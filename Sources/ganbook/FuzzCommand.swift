@@ -1,7 +1,7 @@
-import Fuzzing
 import ArgumentParser
 import Datasets
 import Foundation
+import Fuzzing
 import Lessons
 import Notebook
 
@@ -23,7 +23,7 @@ struct FuzzCommand: ParsableCommand {
     func run() throws {
         if let mutate { return try runFileFuzzer(mutate, count: count, seed: root.seed) }
         let session = Session(seed: root.seed, dataDirectory: DataDirectory(root: root.paths.data))
-        session.interpreter.quickMode = true    // a judge for gan.score() trains briefly
+        session.interpreter.quickMode = true  // a judge for gan.score() trains briefly
         if let replay {
             guard let text = try? String(contentsOfFile: replay, encoding: .utf8) else { throw ValidationError("can't read \(replay)") }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "\\n", with: "\n") }

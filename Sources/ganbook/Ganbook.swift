@@ -3,8 +3,8 @@ import Datasets
 import Foundation
 import Lessons
 import Notebook
-import Terminal
 import TensorCore
+import Terminal
 
 @main
 struct Ganbook: ParsableCommand {
@@ -42,8 +42,9 @@ struct Ganbook: ParsableCommand {
         let repl = REPL(session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, write: { print($0) })
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
-            var reader = ReadlineReader(historyPath: (paths.state as NSString).appendingPathComponent("history"),
-                                        complete: { repl.completions(for: $0) })
+            var reader = ReadlineReader(
+                historyPath: (paths.state as NSString).appendingPathComponent("history"),
+                complete: { repl.completions(for: $0) })
             repl.run(reader: &reader, lesson: lesson)
         } else {
             var reader = PlainLineReader()

@@ -24,7 +24,8 @@ struct Paths {
     /// `$XDG_STATE_HOME/ganbook` (default `~/.local/state/ganbook`): history and progress.
     var state: String {
         let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/state")
         return (base as NSString).appendingPathComponent("ganbook")
     }

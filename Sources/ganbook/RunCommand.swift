@@ -1,11 +1,11 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import NN
 import Lessons
+import NN
 import Notebook
-import Terminal
 import TensorCore
+import Terminal
 
 /// `ganbook run FILE`: a lesson (or a script of cells) without a terminal, printing every cell and its output.
 /// With `--seeds 0-9`, the lesson runs once per seed and prints one line per run: the robustness sweep.
@@ -91,8 +91,9 @@ struct RunCommand: ParsableCommand {
 
     func makeSession(seed: UInt64) -> Session {
         let style = TerminalStyle.detect(ascii: root.ascii, noColor: root.noColor)
-        let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width),
-                              dataDirectory: DataDirectory(root: root.paths.data))
+        let session = Session(
+            seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width),
+            dataDirectory: DataDirectory(root: root.paths.data))
         session.interpreter.settings.quickMode = quick
         session.interpreter.settings.learningFrozen = frozen
         return session
@@ -123,8 +124,7 @@ struct RunCommand: ParsableCommand {
             }
             if frozen {
                 let failedSteps = Set(run.failedChecks.map { "step \($0.step) '\($0.title)'" })
-                if run.ranToTheEnd { for c in claims where !failedSteps.contains(c) { learningChecksThatPassed.insert(c) } }
-                else { say("  (a cell failed, so the later checks did not run)") }
+                if run.ranToTheEnd { for c in claims where !failedSteps.contains(c) { learningChecksThatPassed.insert(c) } } else { say("  (a cell failed, so the later checks did not run)") }
             }
         }
         let name = (file as NSString).lastPathComponent
@@ -146,7 +146,8 @@ struct RunCommand: ParsableCommand {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
             if bounds.count == 1, let s = UInt64(bounds[0].trimmingCharacters(in: .whitespaces)) { seeds.append(s); continue }
             guard bounds.count == 2, let a = UInt64(bounds[0].trimmingCharacters(in: .whitespaces)),
-                  let b = UInt64(bounds[1].trimmingCharacters(in: .whitespaces)), a <= b, b - a < 1000 else { return nil }
+                let b = UInt64(bounds[1].trimmingCharacters(in: .whitespaces)), a <= b, b - a < 1000
+            else { return nil }
             seeds += Array(a...b)
         }
         return seeds.isEmpty || seeds.count > 1000 ? nil : seeds

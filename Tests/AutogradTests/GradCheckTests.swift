@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Autograd
 import TensorCore
+import Testing
+
+@testable import Autograd
 
 /// Every differentiable primitive, checked against central finite differences (sums in Double).
 @Suite("Derivatives agree with finite differences")
@@ -17,8 +18,10 @@ struct GradCheckTests {
         }
     }
 
-    func expectGradient(_ name: String, _ shapes: [[Int]], positive: Bool = false, _ f: @escaping ([Variable]) -> Variable,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectGradient(
+        _ name: String, _ shapes: [[Int]], positive: Bool = false, _ f: @escaping ([Variable]) -> Variable,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let result = GradCheck.check(GradCheckTests.inputs(shapes, positive: positive), f)
         #expect(result.passed, "\(name): \(result)", sourceLocation: sourceLocation)
     }
@@ -109,7 +112,7 @@ struct TapeTests {
     @Test("a node used twice gets both contributions")
     func reuse() {
         let x = Variable(Tensor(3), requiresGrad: true)
-        let y = x * x + x   // dy/dx = 2x + 1 = 7
+        let y = x * x + x  // dy/dx = 2x + 1 = 7
         y.backward()
         #expect(x.grad == Tensor(7))
     }
@@ -170,14 +173,16 @@ struct TapeTests {
 struct ForwardPointTests {
     /// Gradients of `f(inputs).sum()` for fresh inputs, and for inputs written in place (as SGD and Adam
     /// write weights) after the forward pass and before backward: they must be the same.
-    func expectForwardPoint(_ name: String, _ shapes: [[Int]], positive: Bool = false, _ f: ([Variable]) -> Variable,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectForwardPoint(
+        _ name: String, _ shapes: [[Int]], positive: Bool = false, _ f: ([Variable]) -> Variable,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let values = GradCheckTests.inputs(shapes, positive: positive)
         let fresh = values.map { Variable($0, requiresGrad: true) }
         f(fresh).sum().backward()
         let written = values.map { Variable($0, requiresGrad: true) }
         let loss = f(written).sum()
-        for v in written { v.value.addInPlace(v.value.map { _ in 0.5 }, scale: 1) }   // the "optimizer step"
+        for v in written { v.value.addInPlace(v.value.map { _ in 0.5 }, scale: 1) }  // the "optimizer step"
         loss.backward()
         for (i, (a, b)) in zip(fresh, written).enumerated() {
             #expect(a.grad?.scalars == b.grad?.scalars, "\(name): the gradient of input \(i) moved with its value", sourceLocation: sourceLocation)

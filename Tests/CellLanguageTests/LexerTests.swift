@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CellLanguage
 
 @Suite("Lexer")
@@ -6,18 +7,20 @@ struct LexerTests {
     func kinds(_ s: String) throws -> [TokenKind] { try Lexer.tokenize(s).map(\.kind) }
 
     @Test func numbersStringsNamesKeywords() throws {
-        #expect(try kinds("1 2.5 .5 1e-3 1_000 x_1 True none 'a\\'b' \"c\\nd\"") == [
-            .number(1), .number(2.5), .number(0.5), .number(0.001), .number(1000), .name("x_1"), .keyword("True"), .keyword("none"),
-            .string("a'b"), .string("c\nd"), .end,
-        ])
+        #expect(
+            try kinds("1 2.5 .5 1e-3 1_000 x_1 True none 'a\\'b' \"c\\nd\"") == [
+                .number(1), .number(2.5), .number(0.5), .number(0.001), .number(1000), .name("x_1"), .keyword("True"), .keyword("none"),
+                .string("a'b"), .string("c\nd"), .end,
+            ])
     }
 
     @Test("symbols: the longest match wins")
     func symbols() throws {
-        #expect(try kinds("a**b//c**=d<=e==f!=g@h") == [
-            .name("a"), .symbol("**"), .name("b"), .symbol("//"), .name("c"), .symbol("**="), .name("d"), .symbol("<="),
-            .name("e"), .symbol("=="), .name("f"), .symbol("!="), .name("g"), .symbol("@"), .name("h"), .end,
-        ])
+        #expect(
+            try kinds("a**b//c**=d<=e==f!=g@h") == [
+                .name("a"), .symbol("**"), .name("b"), .symbol("//"), .name("c"), .symbol("**="), .name("d"), .symbol("<="),
+                .name("e"), .symbol("=="), .name("f"), .symbol("!="), .name("g"), .symbol("@"), .name("h"), .end,
+            ])
     }
 
     @Test("comments vanish; newlines end statements except inside brackets")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 @Suite("Files are the other door: data files")
@@ -10,8 +11,9 @@ struct DataFileDoorTests {
         let mnist = root + "/mnist"
         try! FileManager.default.createDirectory(atPath: mnist, withIntermediateDirectories: true)
         for prefix in ["train", "t10k"] {
-            writeGzip(IDXArray(dims: [n, rows, cols], bytes: [UInt8](repeating: 9, count: n * rows * cols)).encoded(),
-                      to: "\(mnist)/\(prefix)-images-idx3-ubyte.gz")
+            writeGzip(
+                IDXArray(dims: [n, rows, cols], bytes: [UInt8](repeating: 9, count: n * rows * cols)).encoded(),
+                to: "\(mnist)/\(prefix)-images-idx3-ubyte.gz")
             writeGzip(tinyLabels(labels ?? n).encoded(), to: "\(mnist)/\(prefix)-labels-idx1-ubyte.gz")
         }
         try! "test\n".write(toFile: mnist + "/SOURCE", atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// A fresh temporary folder per test.
@@ -66,10 +67,11 @@ struct IDXTests {
     @Test("the one-line message names the file and the fix")
     func message() {
         let error = DatasetError.wrongLength(path: "data/mnist/t10k-images-idx3-ubyte.gz", expected: 7840000, found: 12)
-        #expect(error.description == """
-            error: data/mnist/t10k-images-idx3-ubyte.gz is truncated or corrupt (header promises 7840000 data bytes, \
-            file has 12) — run `make data FORCE=1` (or `ganbook data fetch --force`) to fetch it again
-            """)
+        #expect(
+            error.description == """
+                error: data/mnist/t10k-images-idx3-ubyte.gz is truncated or corrupt (header promises 7840000 data bytes, \
+                file has 12) — run `make data FORCE=1` (or `ganbook data fetch --force`) to fetch it again
+                """)
     }
 }
 
@@ -157,22 +159,24 @@ struct DataDirectoryTests {
     func status() throws {
         let data = makeFolder()
         let lines = try DataReport(directory: data).status()
-        #expect(lines == [
-            "MNIST: tiny test digits",
-            "  folder: \(data.root)/mnist",
-            "  train     20 images 2×3  per class 0:2 1:2 2:2 3:2 4:2 5:2 6:2 7:2 8:2 9:2",
-            "  test      10 images 2×3  per class 0:1 1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:1 9:1",
-            "Fashion-MNIST: not fetched — run `make data`",
-        ])
+        #expect(
+            lines == [
+                "MNIST: tiny test digits",
+                "  folder: \(data.root)/mnist",
+                "  train     20 images 2×3  per class 0:2 1:2 2:2 3:2 4:2 5:2 6:2 7:2 8:2 9:2",
+                "  test      10 images 2×3  per class 0:1 1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:1 9:1",
+                "Fashion-MNIST: not fetched — run `make data`",
+            ])
     }
 
     @Test("verify passes on intact files and names the file that changed")
     func verify() throws {
         let data = makeFolder()
-        #expect(try DataReport(directory: data).verify() == [
-            "MNIST: ok — 4 files read in full, 4 checksums match",
-            "Fashion-MNIST: not fetched — run `make data`",
-        ])
+        #expect(
+            try DataReport(directory: data).verify() == [
+                "MNIST: ok — 4 files read in full, 4 checksums match",
+                "Fashion-MNIST: not fetched — run `make data`",
+            ])
         // Same structure, different pixels: only the checksum can tell.
         let path = data.root + "/mnist/t10k-images-idx3-ubyte.gz"
         writeGzip(IDXArray(dims: [10, 2, 3], bytes: [UInt8](repeating: 7, count: 60)).encoded(), to: path)
@@ -189,7 +193,8 @@ struct DataDirectoryTests {
     func sha256() {
         #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        #expect(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GANLab
-import Testing
-@testable import NN
 import TensorCore
+import Testing
+
+@testable import GANLab
+@testable import NN
 
 @Suite("safetensors checkpoints")
 struct CheckpointTests {

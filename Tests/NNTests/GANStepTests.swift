@@ -1,8 +1,9 @@
-@testable import GANLab
-import Testing
-@testable import Autograd
-@testable import NN
 import TensorCore
+import Testing
+
+@testable import Autograd
+@testable import GANLab
+@testable import NN
 
 @Suite("One reference DCGAN training step agrees with PyTorch")
 struct GANStepTests {
@@ -11,9 +12,10 @@ struct GANStepTests {
     static let noiseOnly: Set<String> = ["G.fc.bias", "G.deconv1.bias", "D.conv2.bias"]
 
     func state(_ prefix: String) -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: Torch.tensors.compactMap { name, t in
-            name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), t) : nil
-        })
+        Dictionary(
+            uniqueKeysWithValues: Torch.tensors.compactMap { name, t in
+                name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), t) : nil
+            })
     }
 
     @Test("D update then G update: losses, D's verdicts and every updated weight within 1e-4")

@@ -1,8 +1,9 @@
-@testable import GANLab
-import Testing
-@testable import Autograd
-@testable import NN
 import TensorCore
+import Testing
+
+@testable import Autograd
+@testable import GANLab
+@testable import NN
 
 @Suite("Layers agree with PyTorch")
 struct LayerTests {
@@ -18,12 +19,14 @@ struct LayerTests {
 
     @Test mutating func convTranspose2d() {
         checkLayer(ConvTranspose2d(3, 2, kernelSize: 4, stride: 2, padding: 1, using: &g), case: "convt2d", tolerance: 1e-4)
-        checkLayer(ConvTranspose2d(2, 3, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, using: &g),
-                   case: "convt2d_outpad", tolerance: 1e-4)
+        checkLayer(
+            ConvTranspose2d(2, 3, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1, using: &g),
+            case: "convt2d_outpad", tolerance: 1e-4)
     }
 
-    @Test("BatchNorm: batch statistics, running statistics, then evaluation mode",
-          arguments: [("bn1d", false, 4), ("bn2d", true, 3)])
+    @Test(
+        "BatchNorm: batch statistics, running statistics, then evaluation mode",
+        arguments: [("bn1d", false, 4), ("bn2d", true, 3)])
     func batchNorm(name: String, spatial: Bool, features: Int) {
         let bn = BatchNorm(features, spatial: spatial)
         checkLayer(bn, case: name, tolerance: 1e-4)
@@ -38,12 +41,13 @@ struct LayerTests {
 
     @Test("activations", arguments: ["relu", "leaky_relu", "tanh", "sigmoid"])
     func activation(name: String) {
-        let layer: Module = switch name {
-        case "relu": ReLU()
-        case "leaky_relu": LeakyReLU(0.2)
-        case "tanh": Tanh()
-        default: Sigmoid()
-        }
+        let layer: Module =
+            switch name {
+            case "relu": ReLU()
+            case "leaky_relu": LeakyReLU(0.2)
+            case "tanh": Tanh()
+            default: Sigmoid()
+            }
         let x = Variable(Torch["act.x"], requiresGrad: true)
         let out = layer(x)
         expectMatch(out.value, "act.\(name).out")
@@ -64,21 +68,24 @@ struct LayerTests {
     @Test("parameter names and counts match PyTorch's state_dict")
     mutating func names() {
         let gan = GANPair(.dcgan, using: &g)
-        #expect(gan.G.stateDict().map(\.name) == [
-            "fc.weight", "fc.bias", "bn0.weight", "bn0.bias", "bn0.running_mean", "bn0.running_var", "bn0.num_batches_tracked",
-            "deconv1.weight", "deconv1.bias", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
-            "bn1.num_batches_tracked", "deconv2.weight", "deconv2.bias",
-        ])
-        #expect(gan.D.stateDict(prefix: "D.").map(\.name) == [
-            "D.conv1.weight", "D.conv1.bias", "D.conv2.weight", "D.conv2.bias", "D.bn2.weight", "D.bn2.bias",
-            "D.bn2.running_mean", "D.bn2.running_var", "D.bn2.num_batches_tracked", "D.fc.weight", "D.fc.bias",
-        ])
+        #expect(
+            gan.G.stateDict().map(\.name) == [
+                "fc.weight", "fc.bias", "bn0.weight", "bn0.bias", "bn0.running_mean", "bn0.running_var", "bn0.num_batches_tracked",
+                "deconv1.weight", "deconv1.bias", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
+                "bn1.num_batches_tracked", "deconv2.weight", "deconv2.bias",
+            ])
+        #expect(
+            gan.D.stateDict(prefix: "D.").map(\.name) == [
+                "D.conv1.weight", "D.conv1.bias", "D.conv2.weight", "D.conv2.bias", "D.bn2.weight", "D.bn2.bias",
+                "D.bn2.running_mean", "D.bn2.running_var", "D.bn2.num_batches_tracked", "D.fc.weight", "D.fc.bias",
+            ])
         #expect(gan.G.parameterCount == 6272 * 100 + 6272 + 2 * 6272 + 128 * 64 * 16 + 64 + 2 * 64 + 64 * 16 + 1)
         let mlp = GANPair(.mlp, using: &g)
         #expect(mlp.D.namedParameters().map(\.name) == ["net.0.weight", "net.0.bias", "net.2.weight", "net.2.bias", "net.4.weight", "net.4.bias"])
-        #expect(Sequential([Linear(2, 3, using: &g), ReLU()]).summary() == [
-            "Sequential(", "  (0): Linear(in_features=2, out_features=3, bias=True)", "  (1): ReLU()", ")",
-        ])
+        #expect(
+            Sequential([Linear(2, 3, using: &g), ReLU()]).summary() == [
+                "Sequential(", "  (0): Linear(in_features=2, out_features=3, bias=True)", "  (1): ReLU()", ")",
+            ])
     }
 
     @Test("default initialisation has PyTorch's bounds; DCGAN initialisation has its statistics")

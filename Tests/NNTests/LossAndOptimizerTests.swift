@@ -1,7 +1,8 @@
+import TensorCore
 import Testing
+
 @testable import Autograd
 @testable import NN
-import TensorCore
 
 @Suite("Losses agree with PyTorch")
 struct LossTests {

@@ -1,8 +1,9 @@
 import Foundation
+import TensorCore
 import Testing
+
 @testable import Autograd
 @testable import NN
-import TensorCore
 
 /// The PyTorch reference values (written by Fixtures/make_fixtures.py), read once.
 enum Torch {

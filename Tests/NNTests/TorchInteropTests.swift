@@ -1,16 +1,18 @@
 import Foundation
-@testable import GANLab
-import Testing
-@testable import Autograd
-@testable import NN
 import TensorCore
+import Testing
+
+@testable import Autograd
+@testable import GANLab
+@testable import NN
 
 /// Trains two steps, saves, loads into a fresh GAN and checks that G's eval-mode output is identical.
 /// With $GANBOOK_INTEROP_DIR set it leaves the files there for the by-hand PyTorch check in
 /// Fixtures/check_checkpoint_in_torch.py (CI has no torch).
 @Test("a saved GAN reloads into a fresh one with identical outputs (and the files PyTorch loads)")
 func checkpointRoundTrip() throws {
-    let dir = ProcessInfo.processInfo.environment["GANBOOK_INTEROP_DIR"]
+    let dir =
+        ProcessInfo.processInfo.environment["GANBOOK_INTEROP_DIR"]
         ?? NSTemporaryDirectory() + "ganbook-interop-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     var g = SeededGenerator(seed: 21)

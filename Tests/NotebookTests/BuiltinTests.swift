@@ -1,7 +1,8 @@
 import Testing
-@testable import Notebook
 import TextPlot
+
 @testable import Fuzzing
+@testable import Notebook
 
 @Suite("Builtins, help, completion, pictures and data")
 struct BuiltinTests {
@@ -13,11 +14,12 @@ struct BuiltinTests {
             #expect(Builtins.topics.contains(b.help.topic), "\(name): topic \(b.help.topic)")
         }
         let s = makeSession()
-        #expect(s.text("randn?") == """
-            randn(*size, requires_grad=False)
-              Normal random numbers (mean 0, standard deviation 1), from the session's seeded generator.
-              example: randn(64, 100)
-            """)
+        #expect(
+            s.text("randn?") == """
+                randn(*size, requires_grad=False)
+                  Normal random numbers (mean 0, standard deviation 1), from the session's seeded generator.
+                  example: randn(64, 100)
+                """)
         #expect(s.text("x = zeros(2)", "x.reshape?").hasPrefix("x.reshape(*shape)"))
         #expect(s.text("help()").contains("pictures    graph, heatmap, hist, plot, save_png, show"))
     }
@@ -25,10 +27,11 @@ struct BuiltinTests {
     @Test("every builtin's example runs (given the variables it names)")
     func examplesRun() {
         let s = makeSession()
-        _ = s.text("x = randn(4, 3)", "w = tensor([1.0, 2.0], requires_grad=True)", "a = randn(2, 3)", "b = randn(2, 3)", "z = randn(4, 5)",
-                   "logits = randn(4, 10)", "y = tensor([1, 2, 3, 4])", "labels = ones(4)", "pred = randn(4)", "layer = Linear(3, 2)",
-                   "net = Sequential(Linear(784, 10))", "conv = Conv2d(1, 8, 3, padding=1)", "losses = [3, 2, 1]", "samples = rand(4, 1, 28, 28)",
-                   "D = Linear(3, 1)", "loss = (w * 2).sum()")
+        _ = s.text(
+            "x = randn(4, 3)", "w = tensor([1.0, 2.0], requires_grad=True)", "a = randn(2, 3)", "b = randn(2, 3)", "z = randn(4, 5)",
+            "logits = randn(4, 10)", "y = tensor([1, 2, 3, 4])", "labels = ones(4)", "pred = randn(4)", "layer = Linear(3, 2)",
+            "net = Sequential(Linear(784, 10))", "conv = Conv2d(1, 8, 3, padding=1)", "losses = [3, 2, 1]", "samples = rand(4, 1, 28, 28)",
+            "D = Linear(3, 1)", "loss = (w * 2).sum()")
         // Builtins that read or write files are left out: their examples need files from earlier work.
         for (name, b) in Builtins.table.sorted(by: { $0.key < $1.key }) where !["save_png", "save_model", "load_model", "load_gan"].contains(name) {
             let result = s.run(b.help.example)
@@ -40,13 +43,14 @@ struct BuiltinTests {
     @Test("vars lists names, types and shapes")
     func vars() {
         let s = makeSession()
-        #expect(s.text("w = randn(3, 4, requires_grad=True); n = 2; net = Linear(2, 3)", "vars()") == """
-            name  type    shape / value
-            ───────────────────────────
-            n     int     2
-            net   Linear  9 parameters
-            w     tensor  [3, 4] grad
-            """)
+        #expect(
+            s.text("w = randn(3, 4, requires_grad=True); n = 2; net = Linear(2, 3)", "vars()") == """
+                name  type    shape / value
+                ───────────────────────────
+                n     int     2
+                net   Linear  9 parameters
+                w     tensor  [3, 4] grad
+                """)
     }
 
     @Test("completion: names in scope and builtins, attributes after a dot")
@@ -70,14 +74,15 @@ struct BuiltinTests {
         let h = s.run("hist(arange(100))").lines
         #expect(h[0] == "tensor[100] n=100 x∈[0.000, 99.000] μ=49.500 σ=29.011")
         #expect(s.run("heatmap(tensor([[1, -1]]))").lines == ["+█-█", "-1.00 █▓▒░ ░▒▓█ 1.00"])
-        #expect(s.text("w = tensor([2.0], requires_grad=True); l = (w * 3).sum(); l.backward(); graph(l)") == """
-            node  op           name   shape  value  grad
-            ────────────────────────────────────────────
-            #0    leaf         w      [1]    2.00   3.00
-            #1    leaf         const  []     3.00   —
-            #2    mul(#0, #1)         [1]    6.00   —
-            #3    sum(#2)      l      []     6.00   —
-            """)
+        #expect(
+            s.text("w = tensor([2.0], requires_grad=True); l = (w * 3).sum(); l.backward(); graph(l)") == """
+                node  op           name   shape  value  grad
+                ────────────────────────────────────────────
+                #0    leaf         w      [1]    2.00   3.00
+                #1    leaf         const  []     3.00   —
+                #2    mul(#0, #1)         [1]    6.00   —
+                #3    sum(#2)      l      []     6.00   —
+                """)
     }
 
     @Test("MNIST as the learner sees it: images in [0, 1], labels, batches")

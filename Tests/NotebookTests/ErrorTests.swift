@@ -1,5 +1,6 @@
 import TensorCore
 import Testing
+
 @testable import Notebook
 
 /// Every kind of error, with its exact text: the line, the caret, the message and the hint.
@@ -15,9 +16,15 @@ struct ErrorTests {
         ("ones(2, 3) + ones(4)", "  ones(2, 3) + ones(4)\n  ^^^^^^^^^^^^^^^^^^^^\nshape error: can't broadcast [2, 3] with [4]: sizes 3 and 4 differ on axis -1"),
         ("ones(4).reshape(3, 2)", "  ones(4).reshape(3, 2)\n  ^^^^^^^^^^^^^^^^^^^^^\nshape error: can't reshape [4] (4 elements) to [3, 2] (6 elements)"),
         ("ones(3)[5]", "  ones(3)[5]\n  ^^^^^^^^^^\nshape error: index 5 is out of range for axis 0 of size 3"),
-        ("Linear(784, 10)(zeros(2, 1, 28, 28))", "  Linear(784, 10)(zeros(2, 1, 28, 28))\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nshape error: Linear takes [batch, 784], got [2, 1, 28, 28] — flatten it first, e.g. x.flatten(1)"),
+        (
+            "Linear(784, 10)(zeros(2, 1, 28, 28))",
+            "  Linear(784, 10)(zeros(2, 1, 28, 28))\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nshape error: Linear takes [batch, 784], got [2, 1, 28, 28] — flatten it first, e.g. x.flatten(1)"
+        ),
         ("tensor([[1, 2], [3]])", "  tensor([[1, 2], [3]])\n         ^^^^^^^^^^^^^\nshape error: the rows of this list have different lengths ([2] and [1])"),
-        ("randn(3, requires_grad=True).backward()", "  randn(3, requires_grad=True).backward()\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nshape error: backward() starts from one number (a loss), but this tensor has shape [3]; reduce it first, e.g. .sum() or .mean()"),
+        (
+            "randn(3, requires_grad=True).backward()",
+            "  randn(3, requires_grad=True).backward()\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nshape error: backward() starts from one number (a loss), but this tensor has shape [3]; reduce it first, e.g. .sum() or .mean()"
+        ),
         // type errors name the types
         ("'a' * 'b'", "  'a' * 'b'\n  ^^^^^^^^^\ntype error: can't multiply (*) a str and a str"),
         ("randn(2, 'x')", "  randn(2, 'x')\n           ^^^\ntype error: a size must be a whole number, got str"),
@@ -26,11 +33,20 @@ struct ErrorTests {
         ("3(2)", "  3(2)\n  ^\ntype error: a int can't be called"),
         // value errors
         ("1 / 0", "  1 / 0\n      ^\nvalue error: division by zero"),
-        ("zeros(2).backward()", "  zeros(2).backward()\n  ^^^^^^^^^^^^^^^^^^^\nvalue error: this tensor has no gradient history: nothing it was computed from requires grad\ncreate the inputs with requires_grad=True, e.g. w = tensor([1.0], requires_grad=True)"),
-        ("w = ones(2, requires_grad=True); w[0] = 5", "  w = ones(2, requires_grad=True); w[0] = 5\n                                   ^^^^\nvalue error: can't write into a tensor that requires grad (it would break its gradient); write into x.detach() or a copy"),
+        (
+            "zeros(2).backward()",
+            "  zeros(2).backward()\n  ^^^^^^^^^^^^^^^^^^^\nvalue error: this tensor has no gradient history: nothing it was computed from requires grad\ncreate the inputs with requires_grad=True, e.g. w = tensor([1.0], requires_grad=True)"
+        ),
+        (
+            "w = ones(2, requires_grad=True); w[0] = 5",
+            "  w = ones(2, requires_grad=True); w[0] = 5\n                                   ^^^^\nvalue error: can't write into a tensor that requires grad (it would break its gradient); write into x.detach() or a copy"
+        ),
         ("[1, 2][7]", "  [1, 2][7]\n         ^\nvalue error: index 7 is out of range for a list of 2"),
         // limits
-        ("zeros(100000, 100000)", "  zeros(100000, 100000)\n  ^^^^^^^^^^^^^^^^^^^^^\nlimit: a tensor of shape [100000, 100000] would need more than 200 MB; the notebook's budget is 50000000 elements"),
+        (
+            "zeros(100000, 100000)",
+            "  zeros(100000, 100000)\n  ^^^^^^^^^^^^^^^^^^^^^\nlimit: a tensor of shape [100000, 100000] would need more than 200 MB; the notebook's budget is 50000000 elements"
+        ),
         ("range(10 ** 9)", "  range(10 ** 9)\n  ^^^^^^^^^^^^^^\nlimit: range(0, 1000000000) has 1000000000 numbers; at most 10000000"),
         // syntax
         ("x = (1 + ", "  x = (1 + \n           ^\nsyntax error: expected a value (a number, a name, a string, '(' or '['), found end of input"),

@@ -1,14 +1,17 @@
 import Testing
+
 @testable import Notebook
 
 @Suite("Evaluating cells")
 struct EvaluationTests {
-    @Test("numbers follow Python: true division, floor division, modulo with the divisor's sign, powers", arguments: [
-        ("7 / 2", "3.5"), ("7 // 2", "3"), ("-7 // 2", "-4"), ("-7 % 3", "2"), ("7 % -3", "-2"), ("2 ** 10", "1024"), ("2 ** -1", "0.5"),
-        ("-2 ** 2", "-4"), ("1 / 3", "0.333333"), ("0.1 + 0.2", "0.3"), ("1e-5 * 3", "3.00e-05"), ("3 < 4 < 5", "True"), ("not 0", "True"),
-        ("0 or 'x'", "'x'"), ("1 and 2", "2"), ("'ab' + 'c'", "'abc'"), ("[1, 2] + [3]", "[1, 2, 3]"), ("[0] * 3", "[0, 0, 0]"),
-        ("None == None", "True"), ("True + 1", "2"),
-    ])
+    @Test(
+        "numbers follow Python: true division, floor division, modulo with the divisor's sign, powers",
+        arguments: [
+            ("7 / 2", "3.5"), ("7 // 2", "3"), ("-7 // 2", "-4"), ("-7 % 3", "2"), ("7 % -3", "-2"), ("2 ** 10", "1024"), ("2 ** -1", "0.5"),
+            ("-2 ** 2", "-4"), ("1 / 3", "0.333333"), ("0.1 + 0.2", "0.3"), ("1e-5 * 3", "3.00e-05"), ("3 < 4 < 5", "True"), ("not 0", "True"),
+            ("0 or 'x'", "'x'"), ("1 and 2", "2"), ("'ab' + 'c'", "'abc'"), ("[1, 2] + [3]", "[1, 2, 3]"), ("[0] * 3", "[0, 0, 0]"),
+            ("None == None", "True"), ("True + 1", "2"),
+        ])
     func arithmetic(cell: String, expected: String) {
         #expect(makeSession().text(cell) == expected)
     }
@@ -91,16 +94,19 @@ struct EvaluationTests {
         #expect(s.text("w.detach().requires_grad") == "False")
         #expect(s.text("w.is_leaf, 1") == s.text("w.is_leaf, 1"))
         // Gradient descent by hand on (w - 3)²: it converges to 3.
-        #expect(s.text("v = tensor([0.0], requires_grad=True)",
-                       "for i in range(100): l = ((v - 3) ** 2).sum(); l.backward(); v = (v - 0.1 * v.grad).detach(); v.requires_grad = True",
-                       "round(v.item(), 3)") == "3")
+        #expect(
+            s.text(
+                "v = tensor([0.0], requires_grad=True)",
+                "for i in range(100): l = ((v - 3) ** 2).sum(); l.backward(); v = (v - 0.1 * v.grad).detach(); v.requires_grad = True",
+                "round(v.item(), 3)") == "3")
     }
 
     @Test("layers, losses and an optimizer train a tiny network")
     func training() {
         let s = makeSession()
-        _ = s.text("seed(0)", "net = Sequential(Linear(2, 8), Tanh(), Linear(8, 1))", "opt = SGD(net.parameters(), lr=0.1, momentum=0.9)",
-                   "x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]])", "y = tensor([[0], [1], [1], [0]])")
+        _ = s.text(
+            "seed(0)", "net = Sequential(Linear(2, 8), Tanh(), Linear(8, 1))", "opt = SGD(net.parameters(), lr=0.1, momentum=0.9)",
+            "x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]])", "y = tensor([[0], [1], [1], [0]])")
         let before = s.text("mse_loss(net(x), y).item()")
         _ = s.text("for i in range(300): opt.zero_grad(); loss = mse_loss(net(x), y); loss.backward(); opt.step()")
         let after = s.text("loss.item()")

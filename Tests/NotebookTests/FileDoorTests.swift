@@ -1,10 +1,11 @@
 import Datasets
 import Foundation
 import NN
-import Testing
 import TensorCore
-@testable import Notebook
+import Testing
+
 @testable import Fuzzing
+@testable import Notebook
 
 /// A session whose variable `data` is 64 synthetic 28×28 digits, in a fresh folder, with a GAN
 /// checkpoint saved there: what the checkpoint tests below damage one field at a time.
@@ -114,7 +115,8 @@ struct CheckpointDoorTests {
         let notes = bench.folder + "/notes.txt"
         try "my notes".write(toFile: notes, atomically: true, encoding: .utf8)
         let s = bench.session
-        #expect(s.run("net = Linear(2, 2); save_model(net, \"\(notes)\")").error?.message
+        #expect(
+            s.run("net = Linear(2, 2); save_model(net, \"\(notes)\")").error?.message
                 == "\(notes) already exists and is not a safetensors file; not replacing it — choose another name, or add overwrite=True")
         #expect(s.run("g0.save(\"\(notes)\")").error?.message.contains("not a safetensors file") == true)
         let png = bench.folder + "/notes.png"
@@ -161,8 +163,9 @@ struct SafeTensorsHeaderTests {
     @Test("offsets, shapes, dtypes and lengths that do not fit are errors, not traps")
     func hostileHeaders() {
         #expect(message(header(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,99]}}"#))?.contains("outside the 16 data bytes") == true)
-        #expect(message(header(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#))?
-            .contains("overlap") == true)
+        #expect(
+            message(header(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#))?
+                .contains("overlap") == true)
         #expect(message(header(#"{"a":{"dtype":"F32","shape":[2147483648,2147483648,4],"data_offsets":[0,16]}}"#))?.contains("needs more bytes") == true)
         #expect(message(header(#"{"a":{"dtype":"F32","shape":[1e300],"data_offsets":[0,16]}}"#))?.contains("bad shape") == true)
         #expect(message(header(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,1e300]}}"#))?.contains("bad data_offsets") == true)

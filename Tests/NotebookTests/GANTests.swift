@@ -1,10 +1,11 @@
 import Foundation
-@testable import GANLab
-import Testing
 import TensorCore
-@testable import Notebook
-@testable import Lessons
+import Testing
 import TextPlot
+
+@testable import GANLab
+@testable import Lessons
+@testable import Notebook
 
 @Suite("The GAN trainer and the coin game", .serialized)
 struct GANTests {
@@ -89,7 +90,10 @@ struct GANTests {
         #expect(s.text("GAN(preset='collapse')").contains("GAN(mlp, batch 16, lr D 0.0002 G 0.002, 1 D step per G step)"))
         #expect(s.run("GAN(arch='vae')").lines.last == "value error: arch is \"dcgan\" or \"mlp\"")
         #expect(s.run("GAN(batch=1)").lines.suffix(2) == ["value error: batch must be a whole number from 2 to 512, got 1", "at least 2: BatchNorm needs two images to measure a spread"])
-        #expect(s.run("load_gan('/nonexistent.safetensors')").lines.suffix(2) == ["value error: can't read /nonexistent.safetensors: no such file", "save one first with gan.save(\"/nonexistent.safetensors\")"])
+        #expect(
+            s.run("load_gan('/nonexistent.safetensors')").lines.suffix(2) == [
+                "value error: can't read /nonexistent.safetensors: no such file", "save one first with gan.save(\"/nonexistent.safetensors\")",
+            ])
     }
 
     @Test("coins: within 300 rounds the fakes get taken and their features reach the real coins'")
@@ -113,7 +117,8 @@ struct GANTests {
         _ = watched.text("game = coins_game(seed=3)", "game.rounds(5)", "game.mint(8)", "game.real(8)", "game.treasurer_map('shape', 'face')", "game.rounds(5)")
         _ = unwatched.text("game = coins_game(seed=3)", "game.rounds(5)", "game.rounds(5)")
         guard case .object(let a as CoinGame) = watched.interpreter.variables["game"]!,
-              case .object(let b as CoinGame) = unwatched.interpreter.variables["game"]! else { Issue.record("no games"); return }
+            case .object(let b as CoinGame) = unwatched.interpreter.variables["game"]!
+        else { Issue.record("no games"); return }
         #expect(a.round == 10 && a.lossD == b.lossD && a.lossG == b.lossG)
     }
 

@@ -1,7 +1,8 @@
-@testable import GANLab
 import Testing
-@testable import Notebook
+
+@testable import GANLab
 @testable import Lessons
+@testable import Notebook
 
 @Suite("Prose that follows the numbers")
 struct ConditionalProseTests {

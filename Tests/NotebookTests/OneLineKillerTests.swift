@@ -1,8 +1,9 @@
 import CellLanguage
 import Foundation
 import Testing
-@testable import Notebook
+
 @testable import Lessons
+@testable import Notebook
 
 /// Inputs that once killed the process (issue 14), each now one clear error with a caret, after
 /// which the session goes on. Each is a specification of the one door for numbers, the budget for
@@ -63,15 +64,17 @@ struct OneLineKillerTests {
         #expect(s.text("GAN(k=100000000)").hasSuffix("value error: k must be a whole number from 1 to 100, got 100000000"))
     }
 
-    @Test("one depth limit, whatever makes the depth", arguments: [
-        String(repeating: "1+", count: 5000) + "1",
-        "x = zeros(2); x" + String(repeating: ".T", count: 5000),
-        String(repeating: "-", count: 5000) + "1",
-        String(repeating: "not ", count: 5000) + "1",
-        String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500),
-        String(repeating: "for i in [1]: ", count: 500) + "1",
-        String(repeating: "1 < ", count: 3000) + "2",
-    ])
+    @Test(
+        "one depth limit, whatever makes the depth",
+        arguments: [
+            String(repeating: "1+", count: 5000) + "1",
+            "x = zeros(2); x" + String(repeating: ".T", count: 5000),
+            String(repeating: "-", count: 5000) + "1",
+            String(repeating: "not ", count: 5000) + "1",
+            String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500),
+            String(repeating: "for i in [1]: ", count: 500) + "1",
+            String(repeating: "1 < ", count: 3000) + "2",
+        ])
     func depth(cell: String) {
         let s = makeSession()
         let result = s.run(cell)
@@ -91,18 +94,22 @@ struct OneLineKillerTests {
 /// A lesson's `{…}`, conditions, checks and answers run when a step is shown: they may only read.
 @Suite("Lesson expressions may only read")
 struct ReadOnlyExpressionTests {
-    @Test("reading values, operators, indexing, pure functions and methods, and a fresh layer are allowed", arguments: [
-        "x.sum().item()", "median([1, 2, 3])", "tensor([1, 2])[0] + abs(-3)", "Conv2d(1, 1, 3, padding=1)(zeros(1, 1, 5, 5)).shape",
-        "max(x.abs().mean(dim=0))", "quick(1, 2)",
-    ])
+    @Test(
+        "reading values, operators, indexing, pure functions and methods, and a fresh layer are allowed",
+        arguments: [
+            "x.sum().item()", "median([1, 2, 3])", "tensor([1, 2])[0] + abs(-3)", "Conv2d(1, 1, 3, padding=1)(zeros(1, 1, 5, 5)).shape",
+            "max(x.abs().mean(dim=0))", "quick(1, 2)",
+        ])
     func allowed(_ expression: String) throws {
         try ReadOnlyExpression.check(try Parser.parseExpression(expression))
     }
 
-    @Test("writing files, training, printing, stepping and calling a model are refused", arguments: [
-        "save_model(net, 'notes.txt')", "gan.save('x.safetensors')", "save_png(x, 'a.png')", "gan.train(steps=10)",
-        "print(1)", "opt.step()", "net(x)", "seed(3)", "randn(2)", "show(x)", "[1, save_model(net, 'a')][0]",
-    ])
+    @Test(
+        "writing files, training, printing, stepping and calling a model are refused",
+        arguments: [
+            "save_model(net, 'notes.txt')", "gan.save('x.safetensors')", "save_png(x, 'a.png')", "gan.train(steps=10)",
+            "print(1)", "opt.step()", "net(x)", "seed(3)", "randn(2)", "show(x)", "[1, save_model(net, 'a')][0]",
+        ])
     func refused(_ expression: String) throws {
         #expect(throws: CellError.self) { try ReadOnlyExpression.check(try Parser.parseExpression(expression)) }
     }

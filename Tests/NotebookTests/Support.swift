@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+
 @testable import Notebook
 
 /// A session on the project's data folder (fetched by `make data` before the tests run).

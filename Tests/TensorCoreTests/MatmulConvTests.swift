@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TensorCore
 
 func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
@@ -44,8 +45,9 @@ struct MatmulTests {
 
 @Suite("Convolution: im2col + GEMM against direct loops")
 struct ConvolutionTests {
-    @Test("conv2d for strides, paddings and kernel sizes",
-          arguments: [(1, 2, 3, 5, 5, 3, 1, 0), (2, 3, 4, 7, 6, 3, 2, 1), (2, 1, 8, 28, 28, 4, 2, 1), (1, 4, 2, 6, 6, 1, 1, 0)])
+    @Test(
+        "conv2d for strides, paddings and kernel sizes",
+        arguments: [(1, 2, 3, 5, 5, 3, 1, 0), (2, 3, 4, 7, 6, 3, 2, 1), (2, 1, 8, 28, 28, 4, 2, 1), (1, 4, 2, 6, 6, 1, 1, 0)])
     func conv2d(n: Int, cin: Int, cout: Int, h: Int, w: Int, k: Int, stride: Int, padding: Int) {
         var g = SeededGenerator(seed: 11)
         let x = Tensor.randn([n, cin, h, w], using: &g), weight = Tensor.randn([cout, cin, k, k], using: &g)
@@ -84,14 +86,20 @@ struct ConvolutionTests {
         // The general path, called directly, in scratch of its own size.
         var scratch = [Float](repeating: 0, count: geometry.paddedSize)
         let generalColumns = Tensor.build(shape: cols.shape) { out in
-            x.withUnsafeBufferPointer { xb in scratch.withUnsafeMutableBufferPointer { sb in
-                Unfold.paddedIm2col(xb.baseAddress!, geometry, into: out.baseAddress!, scratch: sb.baseAddress!)
-            } }
+            x.withUnsafeBufferPointer { xb in
+                scratch.withUnsafeMutableBufferPointer { sb in
+                    Unfold.paddedIm2col(xb.baseAddress!, geometry, into: out.baseAddress!, scratch: sb.baseAddress!)
+                }
+            }
         }
         let generalImages = Tensor.build(shape: x.shape) { out in
-            cols.withUnsafeBufferPointer { cb in bias.withUnsafeBufferPointer { bb in scratch.withUnsafeMutableBufferPointer { sb in
-                Unfold.paddedCol2im(cb.baseAddress!, geometry, into: out.baseAddress!, bias: bb.baseAddress!, scratch: sb.baseAddress!)
-            } } }
+            cols.withUnsafeBufferPointer { cb in
+                bias.withUnsafeBufferPointer { bb in
+                    scratch.withUnsafeMutableBufferPointer { sb in
+                        Unfold.paddedCol2im(cb.baseAddress!, geometry, into: out.baseAddress!, bias: bb.baseAddress!, scratch: sb.baseAddress!)
+                    }
+                }
+            }
         }
         #expect(Tensor.im2col(x, geometry) == generalColumns)
         #expect(maxDifference(Tensor.col2im(cols, geometry, bias: bias), generalImages) < 1e-5)
@@ -105,7 +113,7 @@ struct ConvolutionTests {
         let bias = Tensor.randn([6], using: &g)
         let (out, saved) = Conv.conv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)
         #expect(Chunks(saved.geometry).count > 4)
-        #expect(maxDifference(out, Conv.naiveConv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)) < 1e-3)   // sums of 1,024 products
+        #expect(maxDifference(out, Conv.naiveConv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)) < 1e-3)  // sums of 1,024 products
         let gout = Tensor.randn(out.shape, using: &g)
         let grads = Conv.conv2dBackward(gout, weight: weight, saved: saved)
         // Image by image, each a batch of one: one chunk each.
@@ -156,12 +164,14 @@ struct ReferenceProductTests {
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
                         viaBLAS.withUnsafeMutableBufferPointer { pc in
-                            BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: ta ? m : k,
-                                       b: pb.baseAddress!, ldb: tb ? k : n, beta: 2, c: pc.baseAddress!, ldc: n)
+                            BLAS.sgemm(
+                                transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: ta ? m : k,
+                                b: pb.baseAddress!, ldb: tb ? k : n, beta: 2, c: pc.baseAddress!, ldc: n)
                         }
                         viaLoops.withUnsafeMutableBufferPointer { pc in
-                            BLAS.referenceSgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: ta ? m : k,
-                                                b: pb.baseAddress!, ldb: tb ? k : n, beta: 2, c: pc.baseAddress!, ldc: n)
+                            BLAS.referenceSgemm(
+                                transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: ta ? m : k,
+                                b: pb.baseAddress!, ldb: tb ? k : n, beta: 2, c: pc.baseAddress!, ldc: n)
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TensorCore
 
 @Suite("Creating tensors")
@@ -66,9 +67,13 @@ struct ShapeTests {
         let p = x.permuted([2, 0, 1])
         #expect(p.shape == [4, 2, 3])
         // p[k, i, j] == x[i, j, k]
-        for i in 0..<2 { for j in 0..<3 { for k in 0..<4 {
-            #expect(p.scalars[(k * 2 + i) * 3 + j] == x.scalars[(i * 3 + j) * 4 + k])
-        } } }
+        for i in 0..<2 {
+            for j in 0..<3 {
+                for k in 0..<4 {
+                    #expect(p.scalars[(k * 2 + i) * 3 + j] == x.scalars[(i * 3 + j) * 4 + k])
+                }
+            }
+        }
         #expect(x.transposed(0, 2).shape == [4, 3, 2])
     }
 

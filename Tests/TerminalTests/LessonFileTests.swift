@@ -1,9 +1,10 @@
 import Datasets
 import Foundation
 import Testing
+
+@testable import Lessons
 @testable import Notebook
 @testable import Terminal
-@testable import Lessons
 
 /// Every lesson in lessons/ runs start to finish in quick mode: no broken cell, every expected output
 /// and every check holds (as `ganbook run --quick` does in CI).
@@ -37,8 +38,10 @@ struct CourseCatalogTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ganbook-course-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        for (name, text) in [("01-tensors.md", "# Tensors\n\nintro\n"), ("06-anything.md", "# What else a GAN does\n"),
-                             ("07-untitled-thing.md", "no heading\n"), ("notes.md", "# Not a lesson\n"), ("6-short.md", "# Nope\n")] {
+        for (name, text) in [
+            ("01-tensors.md", "# Tensors\n\nintro\n"), ("06-anything.md", "# What else a GAN does\n"),
+            ("07-untitled-thing.md", "no heading\n"), ("notes.md", "# Not a lesson\n"), ("6-short.md", "# Nope\n"),
+        ] {
             try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         }
         let course = Course(lessonsFolder: folder)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lessons
 
 /// The promise of every lesson: its checks hold for (nearly) every seed and every correct engine, and a
@@ -18,10 +19,12 @@ struct LessonSweepTests {
         let environment: [String: String]
         var testDescription: String { name }
 
-        static let haswell = Variant(name: "OpenBLAS, OPENBLAS_CORETYPE=Haswell", arguments: [],
-                                     environment: ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512"])
-        static let native = Variant(name: "OpenBLAS, its own kernel choice", arguments: [],
-                                    environment: ["OPENBLAS_CORETYPE": "", "OPENBLAS_L2_SIZE": ""])
+        static let haswell = Variant(
+            name: "OpenBLAS, OPENBLAS_CORETYPE=Haswell", arguments: [],
+            environment: ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512"])
+        static let native = Variant(
+            name: "OpenBLAS, its own kernel choice", arguments: [],
+            environment: ["OPENBLAS_CORETYPE": "", "OPENBLAS_L2_SIZE": ""])
         static let reference = Variant(name: "reference loops", arguments: ["--engine", "reference"], environment: [:])
     }
 
@@ -84,8 +87,9 @@ struct LessonSweepTests {
             return
         }
         let lesson = LessonSweepTests.root.appendingPathComponent("lessons/" + c.lesson).path
-        let (output, _) = try LessonSweepTests.ganbook(["run", "--seeds", c.seeds] + (c.quick ? ["--quick"] : []) + c.variant.arguments + [lesson],
-                                                       environment: c.variant.environment)
+        let (output, _) = try LessonSweepTests.ganbook(
+            ["run", "--seeds", c.seeds] + (c.quick ? ["--quick"] : []) + c.variant.arguments + [lesson],
+            environment: c.variant.environment)
         let lines = output.components(separatedBy: "\n")
         let runs = lines.filter { $0.hasPrefix("seed ") }
         let failed = runs.filter { $0.contains("FAILED") }
@@ -113,7 +117,8 @@ struct LessonSweepTests {
         let (output, status) = try LessonSweepTests.ganbook(["run", "--seeds", "0", "--quick", "--frozen", lesson], environment: [:])
         #expect(status != 0, "the lesson passed with learning frozen")
         #expect(!output.contains("a cell failed, so the later checks did not run"), "a cell failed with learning frozen:\n\(output.suffix(3000))")
-        #expect(output.contains("learning checks that passed with learning frozen: none"),
-                "\(output.components(separatedBy: "\n").filter { $0.hasPrefix("learning checks") }.joined())")
+        #expect(
+            output.contains("learning checks that passed with learning frozen: none"),
+            "\(output.components(separatedBy: "\n").filter { $0.hasPrefix("learning checks") }.joined())")
     }
 }

@@ -1,9 +1,10 @@
+import Datasets
 import Foundation
 import Testing
+
+@testable import Lessons
 @testable import Notebook
 @testable import Terminal
-import Datasets
-@testable import Lessons
 
 /// A lesson folder with one small lesson, a session, and a REPL whose output is collected.
 final class Harness {
@@ -19,8 +20,9 @@ final class Harness {
         store = ProgressStore(path: folder + "/state/progress.json")
         let session = Session(seed: 0, dataDirectory: DataDirectory(root: folder + "/none"))
         var lines: [String] = []
-        repl = REPL(session: session, course: Course(lessonsFolder: folder + "/lessons"), data: DataDirectory(root: folder + "/none"),
-                    progress: store, write: { lines.append($0) })
+        repl = REPL(
+            session: session, course: Course(lessonsFolder: folder + "/lessons"), data: DataDirectory(root: folder + "/none"),
+            progress: store, write: { lines.append($0) })
         _ = lines
         self.collect = { lines }
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Terminal
 import TensorCore
+import Testing
+
 @testable import Lessons
+@testable import Terminal
 
 @Suite("State that says what happened")
 struct StateFileTests {
@@ -14,8 +15,10 @@ struct StateFileTests {
 
     @Test("a progress file that can't be used is moved aside with a one-line notice, never silently replaced")
     func badProgress() throws {
-        let bad = [#"{"lesson": -9223372036854775808, "step": 0, "completed": []}"#, "not json", #"{"lesson": "2", "step": 0, "completed": []}"#,
-                   #"{"lesson": 1e300, "step": 0, "completed": []}"#, #"{"lesson": 2, "step": -5, "completed": []}"#, "", "[]"]
+        let bad = [
+            #"{"lesson": -9223372036854775808, "step": 0, "completed": []}"#, "not json", #"{"lesson": "2", "step": 0, "completed": []}"#,
+            #"{"lesson": 1e300, "step": 0, "completed": []}"#, #"{"lesson": 2, "step": -5, "completed": []}"#, "", "[]",
+        ]
         for text in bad {
             let dir = folder()
             let path = dir + "/progress.json"
@@ -49,7 +52,7 @@ struct StateFileTests {
 
     @Test("an unwritable state folder is reported once at start")
     func unwritableFolder() throws {
-        guard getuid() != 0 else { return }   // root writes anywhere
+        guard getuid() != 0 else { return }  // root writes anywhere
         let dir = folder()
         chmod(dir, 0o500)
         defer { chmod(dir, 0o700) }

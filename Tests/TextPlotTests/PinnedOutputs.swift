@@ -22,15 +22,32 @@ enum PinnedOutputs {
         let field: [[Double]] = (0..<6).map { (r: Int) -> [Double] in
             (0..<12).map { (c: Int) -> Double in Double(c) / 11.0 * Double(6 - r) / 6.0 }
         }
-        out.append(("field", Heatmap.field(field,
-                                    xRange: 0...1, yRange: 0...1,
-                                    points: [.init(x: 0.9, y: 0.9, kind: 0), .init(x: 0.1, y: 0.2, kind: 1)],
-                                    xLabel: "gold", yLabel: "face", style: .plain).lines()))
-        out.append(("progress", [ProgressLine(total: 500).render(done: 120, elapsed: 10, metrics: [("loss_D", 0.52), ("loss_G", 1.2)], width: 80),
-                          ProgressLine(total: 500).render(done: 500, elapsed: 41.7, width: 60, charset: .ascii)]))
-        out.append(("table", Table.render(headers: ["layer", "shape", "mean"],
-                                   rows: [["conv1.weight", "[64, 1, 4, 4]", "0.001"], ["fc.bias", "[1]", "-0.020"]],
-                                   alignments: [.left, .left, .right])))
+        out.append(
+            (
+                "field",
+                Heatmap.field(
+                    field,
+                    xRange: 0...1, yRange: 0...1,
+                    points: [.init(x: 0.9, y: 0.9, kind: 0), .init(x: 0.1, y: 0.2, kind: 1)],
+                    xLabel: "gold", yLabel: "face", style: .plain
+                ).lines()
+            ))
+        out.append(
+            (
+                "progress",
+                [
+                    ProgressLine(total: 500).render(done: 120, elapsed: 10, metrics: [("loss_D", 0.52), ("loss_G", 1.2)], width: 80),
+                    ProgressLine(total: 500).render(done: 500, elapsed: 41.7, width: 60, charset: .ascii),
+                ]
+            ))
+        out.append(
+            (
+                "table",
+                Table.render(
+                    headers: ["layer", "shape", "mean"],
+                    rows: [["conv1.weight", "[64, 1, 4, 4]", "0.001"], ["fc.bias", "[1]", "-0.020"]],
+                    alignments: [.left, .left, .right])
+            ))
         return out
     }
 }

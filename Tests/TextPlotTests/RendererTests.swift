@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import Testing
+
 @testable import TextPlot
 
 @Suite("Renderers fit, colour is a separate pass")
@@ -51,10 +52,12 @@ struct RendererTests {
 
     @Test("the tensor summary states range, mean, spread, and flags nan, inf and all zeros")
     func summary() {
-        #expect(tensorSummary(shape: [64, 1, 28, 28], values: [-1, 0.998, 0.5, -0.2], requiresGrad: true)
+        #expect(
+            tensorSummary(shape: [64, 1, 28, 28], values: [-1, 0.998, 0.5, -0.2], requiresGrad: true)
                 == "tensor[64,1,28,28] n=4 x∈[-1.000, 0.998] μ=0.075 σ=0.869 grad")
         #expect(tensorSummary(shape: [3], values: [0, 0, 0]) == "tensor[3] n=3 x∈[0.000, 0.000] μ=0.000 σ=0.000 all zeros")
-        #expect(tensorSummary(shape: [3], values: [1, .nan, .infinity], charset: .ascii)
+        #expect(
+            tensorSummary(shape: [3], values: [1, .nan, .infinity], charset: .ascii)
                 == "tensor[3] n=3 x in [1.000, 1.000] mean=1.000 std=0.000 nan=1 inf=1")
     }
 

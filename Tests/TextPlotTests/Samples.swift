@@ -1,17 +1,20 @@
 import Testing
+
 @testable import TextPlot
 
 /// Sample inputs shared by the pinned tests.
 enum Samples {
     /// A 6×6 "2".
-    static let digit = GrayImage(width: 6, height: 6, pixels: [
-        0, 0, 1, 1, 0, 0,
-        0, 1, 0, 0, 1, 0,
-        0, 0, 0, 1, 0, 0,
-        0, 0, 1, 0, 0, 0,
-        0, 1, 0, 0, 0, 0,
-        0, 1, 1, 1, 1, 0,
-    ])
+    static let digit = GrayImage(
+        width: 6, height: 6,
+        pixels: [
+            0, 0, 1, 1, 0, 0,
+            0, 1, 0, 0, 1, 0,
+            0, 0, 0, 1, 0, 0,
+            0, 0, 1, 0, 0, 0,
+            0, 1, 0, 0, 0, 0,
+            0, 1, 1, 1, 1, 0,
+        ])
     /// A falling and a rising loss curve, with a NaN gap in the second.
     static let dLoss = (0..<50).map { 0.3 + 1.4 / (1 + Double($0) / 6) }
     static let gLoss = (0..<50).map { $0 == 20 ? Double.nan : 0.7 + 0.02 * Double($0) }
@@ -40,5 +43,5 @@ func getenvString(_ name: String) -> String? {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
