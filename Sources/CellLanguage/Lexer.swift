@@ -23,23 +23,7 @@ public struct Lexer {
             }
             let start = i
             if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
-                while i < chars.count && (chars[i].isNumber || chars[i] == "." || chars[i] == "_") { i += 1 }
-                if i < chars.count && (chars[i] == "e" || chars[i] == "E") {
-                    var j = i + 1
-                    if j < chars.count && (chars[j] == "+" || chars[j] == "-") { j += 1 }
-                    if j < chars.count && chars[j].isNumber {
-                        i = j
-                        while i < chars.count && chars[i].isNumber { i += 1 }
-                    }
-                }
-                let text = String(chars[start..<i]).replacingUnderscores()
-                guard let value = Double(text), text.filter({ $0 == "." }).count <= 1 else {
-                    throw CellError(.syntax, "'\(String(chars[start..<i]))' is not a number", at: SourceRange(start, i))
-                }
-                if i < chars.count && (chars[i].isLetter || chars[i] == "_") {
-                    throw CellError(.syntax, "a name can't start with a digit", at: SourceRange(start, i + 1))
-                }
-                tokens.append(Token(.number(value), SourceRange(start, i)))
+                tokens.append(try number(chars, at: &i))
                 continue
             }
             if c.isLetter || c == "_" {
@@ -49,26 +33,7 @@ public struct Lexer {
                 continue
             }
             if c == "\"" || c == "'" {
-                i += 1
-                var text = ""
-                while i < chars.count && chars[i] != c && chars[i] != "\n" {
-                    if chars[i] == "\\" && i + 1 < chars.count {
-                        i += 1
-                        switch chars[i] {
-                        case "n": text.append("\n")
-                        case "t": text.append("\t")
-                        default: text.append(chars[i])
-                        }
-                    } else {
-                        text.append(chars[i])
-                    }
-                    i += 1
-                }
-                guard i < chars.count && chars[i] == c else {
-                    throw CellError(.syntax, "this string has no closing \(c)", at: SourceRange(start, start + 1))
-                }
-                i += 1
-                tokens.append(Token(.string(text), SourceRange(start, i)))
+                tokens.append(try string(chars, at: &i))
                 continue
             }
             guard let symbol = symbols.first(where: { matches($0, chars, at: i) }) else {
@@ -81,6 +46,53 @@ public struct Lexer {
         }
         tokens.append(Token(.end, SourceRange(chars.count, chars.count)))
         return tokens
+    }
+
+    /// A number from `i` (digits, `_`, one `.`, an exponent), leaving `i` after it.
+    static func number(_ chars: [Character], at i: inout Int) throws(CellError) -> Token {
+        let start = i
+        while i < chars.count && (chars[i].isNumber || chars[i] == "." || chars[i] == "_") { i += 1 }
+        if i < chars.count && (chars[i] == "e" || chars[i] == "E") {
+            var j = i + 1
+            if j < chars.count && (chars[j] == "+" || chars[j] == "-") { j += 1 }
+            if j < chars.count && chars[j].isNumber {
+                i = j
+                while i < chars.count && chars[i].isNumber { i += 1 }
+            }
+        }
+        let text = String(chars[start..<i]).replacingUnderscores()
+        guard let value = Double(text), text.filter({ $0 == "." }).count <= 1 else {
+            throw CellError(.syntax, "'\(String(chars[start..<i]))' is not a number", at: SourceRange(start, i))
+        }
+        if i < chars.count && (chars[i].isLetter || chars[i] == "_") {
+            throw CellError(.syntax, "a name can't start with a digit", at: SourceRange(start, i + 1))
+        }
+        return Token(.number(value), SourceRange(start, i))
+    }
+
+    /// A string in the quotes that open at `i` (with `\n`, `\t` and escaped characters), leaving `i` after it.
+    static func string(_ chars: [Character], at i: inout Int) throws(CellError) -> Token {
+        let start = i, quote = chars[i]
+        i += 1
+        var text = ""
+        while i < chars.count && chars[i] != quote && chars[i] != "\n" {
+            if chars[i] == "\\" && i + 1 < chars.count {
+                i += 1
+                switch chars[i] {
+                case "n": text.append("\n")
+                case "t": text.append("\t")
+                default: text.append(chars[i])
+                }
+            } else {
+                text.append(chars[i])
+            }
+            i += 1
+        }
+        guard i < chars.count && chars[i] == quote else {
+            throw CellError(.syntax, "this string has no closing \(quote)", at: SourceRange(start, start + 1))
+        }
+        i += 1
+        return Token(.string(text), SourceRange(start, i))
     }
 
     static func matches(_ symbol: String, _ chars: [Character], at i: Int) -> Bool {

@@ -180,49 +180,9 @@ public struct FileFuzzer {
             for k in 0..<8 { out[k] = UInt8(truncatingIfNeeded: n >> (8 * UInt64(k))) }
             return out
         case 3, 4:
-            var h = header
-            var meta = h["__metadata__"] as? [String: Any] ?? [:]
-            let key = meta.keys.isEmpty ? "batch" : pick(meta.keys.sorted())
-            switch random(4) {
-            case 0: meta[key] = pick(FileFuzzer.edgeStrings)
-            case 1: meta.removeValue(forKey: key)
-            case 2: meta[key] = mutateJSONText(meta[key] as? String ?? "")
-            default: meta[key] = pick(FileFuzzer.edgeNumbers.filter { $0 is Int || $0 is String })
-            }
-            h["__metadata__"] = meta
-            return FileFuzzer.join(h, data)
+            return mutateMetadata(header, data)
         case 5, 6:
-            var h = header
-            let names = h.keys.filter { $0 != "__metadata__" }.sorted()
-            guard !names.isEmpty else { return bytes }
-            let name = pick(names)
-            var entry = h[name] as? [String: Any] ?? [:]
-            switch random(8) {
-            case 0: entry["dtype"] = pick(["F32", "F64", "F16", "BF16", "I64", "I32", "U8", "F8_E4M3", "", "f32", "BOOL"])
-            case 1:
-                var shape = entry["shape"] as? [Any] ?? []
-                if shape.isEmpty || random(3) == 0 { shape.append(pick(FileFuzzer.edgeNumbers)) } else { shape[random(shape.count)] = pick(FileFuzzer.edgeNumbers) }
-                entry["shape"] = shape
-            case 2:
-                var offsets = entry["data_offsets"] as? [Any] ?? [0, 0]
-                if offsets.isEmpty { offsets = [0] }
-                offsets[random(offsets.count)] = pick(FileFuzzer.edgeNumbers + [data.count, data.count + 1, data.count - 4])
-                entry["data_offsets"] = offsets
-            case 3:
-                // Two tensors swap places (same bytes, other names).
-                let other = pick(names)
-                h[name] = h[other]; h[other] = entry
-                return FileFuzzer.join(h, data)
-            case 4:
-                // A tensor appears twice, or under another name.
-                h[pick(names) + (random(2) == 0 ? "" : "x")] = entry
-                return FileFuzzer.join(h, data)
-            case 5: h.removeValue(forKey: name); return FileFuzzer.join(h, data)
-            case 6: entry["shape"] = (entry["shape"] as? [Any] ?? []).reversed() as [Any]
-            default: entry = [:]
-            }
-            h[name] = entry
-            return FileFuzzer.join(h, data)
+            return mutateTensorEntry(header, data, bytes)
         case 7:
             // A weight becomes NaN, ±inf, huge or tiny.
             var out = bytes
@@ -240,6 +200,56 @@ public struct FileFuzzer {
         default:
             return mutateBytes(bytes, headerSize: bytes.count)
         }
+    }
+
+    /// One metadata field set to an edge value, removed, or its JSON text damaged.
+    mutating func mutateMetadata(_ header: [String: Any], _ data: [UInt8]) -> [UInt8] {
+        var h = header
+        var meta = h["__metadata__"] as? [String: Any] ?? [:]
+        let key = meta.keys.isEmpty ? "batch" : pick(meta.keys.sorted())
+        switch random(4) {
+        case 0: meta[key] = pick(FileFuzzer.edgeStrings)
+        case 1: meta.removeValue(forKey: key)
+        case 2: meta[key] = mutateJSONText(meta[key] as? String ?? "")
+        default: meta[key] = pick(FileFuzzer.edgeNumbers.filter { $0 is Int || $0 is String })
+        }
+        h["__metadata__"] = meta
+        return FileFuzzer.join(h, data)
+    }
+
+    /// One tensor's header entry damaged: its dtype, shape or offsets, swapped, duplicated or removed.
+    mutating func mutateTensorEntry(_ header: [String: Any], _ data: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
+        var h = header
+        let names = h.keys.filter { $0 != "__metadata__" }.sorted()
+        guard !names.isEmpty else { return bytes }
+        let name = pick(names)
+        var entry = h[name] as? [String: Any] ?? [:]
+        switch random(8) {
+        case 0: entry["dtype"] = pick(["F32", "F64", "F16", "BF16", "I64", "I32", "U8", "F8_E4M3", "", "f32", "BOOL"])
+        case 1:
+            var shape = entry["shape"] as? [Any] ?? []
+            if shape.isEmpty || random(3) == 0 { shape.append(pick(FileFuzzer.edgeNumbers)) } else { shape[random(shape.count)] = pick(FileFuzzer.edgeNumbers) }
+            entry["shape"] = shape
+        case 2:
+            var offsets = entry["data_offsets"] as? [Any] ?? [0, 0]
+            if offsets.isEmpty { offsets = [0] }
+            offsets[random(offsets.count)] = pick(FileFuzzer.edgeNumbers + [data.count, data.count + 1, data.count - 4])
+            entry["data_offsets"] = offsets
+        case 3:
+            // Two tensors swap places (same bytes, other names).
+            let other = pick(names)
+            h[name] = h[other]; h[other] = entry
+            return FileFuzzer.join(h, data)
+        case 4:
+            // A tensor appears twice, or under another name.
+            h[pick(names) + (random(2) == 0 ? "" : "x")] = entry
+            return FileFuzzer.join(h, data)
+        case 5: h.removeValue(forKey: name); return FileFuzzer.join(h, data)
+        case 6: entry["shape"] = (entry["shape"] as? [Any] ?? []).reversed() as [Any]
+        default: entry = [:]
+        }
+        h[name] = entry
+        return FileFuzzer.join(h, data)
     }
 
     /// Bits flipped, bytes set, inserted or deleted (in the first `headerSize` bytes, or anywhere).

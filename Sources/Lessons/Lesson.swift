@@ -68,34 +68,7 @@ public struct Lesson: Sendable, Equatable {
                 defer { i = closing }
                 guard !steps.isEmpty || kind.isEmpty else { throw fail("a ```\(kind) block before the first step (## heading)") }
                 if !kind.isEmpty || !steps.isEmpty {
-                    switch kind {
-                    case "cell":
-                        steps[steps.count - 1].cells += block.filter { !$0.trimmed.isEmpty }
-                    case "expect":
-                        guard !steps[steps.count - 1].cells.isEmpty else { throw fail("```expect must follow a ```cell block") }
-                        steps[steps.count - 1].expectations[steps[steps.count - 1].cells.count - 1] = block
-                    case "check":
-                        let expression = block.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
-                        guard !expression.isEmpty else { throw fail("an empty ```check block") }
-                        steps[steps.count - 1].check = expression
-                        steps[steps.count - 1].checkClaimsLearning = claimsLearning
-                    case "predict":
-                        guard let answerLine = block.firstIndex(where: { $0.trimmed.hasPrefix("answer:") }) else {
-                            throw fail("a ```predict block needs an 'answer: <expression>' line")
-                        }
-                        let question = block[..<answerLine].map(\.trimmed).joined(separator: " ")
-                        steps[steps.count - 1].predict = Predict(
-                            question: question,
-                            answer: String(block[answerLine].trimmed.dropFirst("answer:".count)).trimmed)
-                    case "":
-                        if steps[steps.count - 1].cells.isEmpty {
-                            steps[steps.count - 1].prose += block.map { "    " + $0 }
-                        } else {
-                            steps[steps.count - 1].afterword += block.map { "    " + $0 }
-                        }
-                    default:
-                        throw fail("unknown block ```\(kind) (cell, expect, check, check learning, predict)")
-                    }
+                    try addBlock(kind, block, claimsLearning: claimsLearning, to: &steps[steps.count - 1], fail: fail)
                 }
             } else if line.hasPrefix("> reads:") {
                 guard steps.isEmpty else { throw fail("'> reads:' belongs in the introduction, before the first step") }
@@ -115,6 +88,11 @@ public struct Lesson: Sendable, Equatable {
             }
             i += 1
         }
+        return try assemble(title: title, introduction: introduction, steps: steps, reads: reads, file: file)
+    }
+
+    /// The parsed parts as a lesson: it must have a title and steps, and every step a check or a predict question.
+    static func assemble(title: String?, introduction: [String], steps: [Step], reads: [Read], file: String) throws(LessonError) -> Lesson {
         guard let title else { throw LessonError("\(file): no '# Title' line") }
         guard !steps.isEmpty else { throw LessonError("\(file): no steps ('## ' headings)") }
         for s in steps where s.check == nil && s.predict == nil {
@@ -130,6 +108,41 @@ public struct Lesson: Sendable, Equatable {
             })
         lesson.reads = reads
         return lesson
+    }
+
+    /// A fenced block of a step: cells, an expected output, a check, a predict question, or indented prose.
+    static func addBlock(
+        _ kind: String, _ block: [String], claimsLearning: Bool, to step: inout Step,
+        fail: (String) -> LessonError
+    ) throws(LessonError) {
+        switch kind {
+        case "cell":
+            step.cells += block.filter { !$0.trimmed.isEmpty }
+        case "expect":
+            guard !step.cells.isEmpty else { throw fail("```expect must follow a ```cell block") }
+            step.expectations[step.cells.count - 1] = block
+        case "check":
+            let expression = block.map(\.trimmed).filter { !$0.isEmpty }.joined(separator: " ")
+            guard !expression.isEmpty else { throw fail("an empty ```check block") }
+            step.check = expression
+            step.checkClaimsLearning = claimsLearning
+        case "predict":
+            guard let answerLine = block.firstIndex(where: { $0.trimmed.hasPrefix("answer:") }) else {
+                throw fail("a ```predict block needs an 'answer: <expression>' line")
+            }
+            let question = block[..<answerLine].map(\.trimmed).joined(separator: " ")
+            step.predict = Predict(
+                question: question,
+                answer: String(block[answerLine].trimmed.dropFirst("answer:".count)).trimmed)
+        case "":
+            if step.cells.isEmpty {
+                step.prose += block.map { "    " + $0 }
+            } else {
+                step.afterword += block.map { "    " + $0 }
+            }
+        default:
+            throw fail("unknown block ```\(kind) (cell, expect, check, check learning, predict)")
+        }
     }
 }
 

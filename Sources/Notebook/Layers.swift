@@ -70,16 +70,24 @@ enum Layers {
             }
         case let f as Flatten:
             guard shape.count > f.startDim else { throw fail("Flatten(start_dim=\(f.startDim)) needs more than \(f.startDim) axes, got \(describe(shape))") }
-        case is DCGANDiscriminator, is MLPDiscriminator:
-            guard shape.count == 4, Array(shape.dropFirst()) == [1, 28, 28] else { throw fail("the discriminator takes images [batch, 1, 28, 28], got \(describe(shape))") }
-            guard !m.isTraining || shape[0] > 1 || m is MLPDiscriminator else { throw fail("in training mode it needs a batch of at least 2; call .eval() first") }
-        case is DCGANGenerator, is MLPGenerator:
-            guard shape.count == 2 else { throw fail("the generator takes noise [batch, latent], got \(describe(shape))") }
-            let latent = (m as? DCGANGenerator)?.fc.inFeatures ?? (m as? MLPGenerator).map { ($0.net.layers[0] as! Linear).inFeatures } ?? 100
-            guard shape[1] == latent else { throw fail("the generator takes noise [batch, \(latent)], got \(describe(shape))") }
-            guard !m.isTraining || shape[0] > 1 || m is MLPGenerator else { throw fail("in training mode it needs a batch of at least 2; call .eval() first") }
+        case is DCGANDiscriminator, is MLPDiscriminator, is DCGANGenerator, is MLPGenerator:
+            try checkGAN(m, shape, fail: fail)
         default:
             break
         }
+    }
+
+    /// The reference GANs' networks: D takes images `[N, 1, 28, 28]`, G takes noise `[N, latent]`; in training
+    /// mode the DCGAN's (BatchNorm) need a batch of at least 2.
+    static func checkGAN(_ m: Module, _ shape: [Int], fail: (String) -> CellError) throws(CellError) {
+        if m is DCGANDiscriminator || m is MLPDiscriminator {
+            guard shape.count == 4, Array(shape.dropFirst()) == [1, 28, 28] else { throw fail("the discriminator takes images [batch, 1, 28, 28], got \(describe(shape))") }
+            guard !m.isTraining || shape[0] > 1 || m is MLPDiscriminator else { throw fail("in training mode it needs a batch of at least 2; call .eval() first") }
+            return
+        }
+        guard shape.count == 2 else { throw fail("the generator takes noise [batch, latent], got \(describe(shape))") }
+        let latent = (m as? DCGANGenerator)?.fc.inFeatures ?? (m as? MLPGenerator).map { ($0.net.layers[0] as! Linear).inFeatures } ?? 100
+        guard shape[1] == latent else { throw fail("the generator takes noise [batch, \(latent)], got \(describe(shape))") }
+        guard !m.isTraining || shape[0] > 1 || m is MLPGenerator else { throw fail("in training mode it needs a batch of at least 2; call .eval() first") }
     }
 }
