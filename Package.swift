@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // ganbook — a terminal notebook that teaches how neural networks learn to draw.
 // Modules depend one way, top to bottom in this file:
-//   C shims → TensorCore → Autograd → NN → Datasets → TextPlot / CellLanguage → Notebook → REPL → ganbook
+//   C shims → TensorCore → Autograd → NN → Datasets → GANLab → TextPlot / CellLanguage (leaves) → Notebook
+//   → Lessons, Fuzzing → Terminal → ganbook
 import PackageDescription
 
 /// Optimise numeric modules hard in release builds: bounds checks stay on in debug (where the
@@ -53,7 +54,7 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["CellLanguage", "GANLab", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
 
         // MARK: - Lessons (catalog, parser, the one step machine) and the fuzzers
-        .target(name: "Lessons", dependencies: ["Notebook", "CellLanguage"], exclude: readme),
+        .target(name: "Lessons", dependencies: ["Notebook", "CellLanguage", "TensorCore"], exclude: readme),
         .target(name: "Fuzzing", dependencies: ["Notebook", "Datasets", "NN", "TensorCore"], exclude: readme),
 
         // MARK: - Terminal and executable

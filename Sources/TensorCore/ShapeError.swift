@@ -1,10 +1,26 @@
-/// Why two shapes cannot go together, as data. The engine's operations trap on such misuse (a
-/// programmer error); the notebook calls the matching `check…` function first and shows this
-/// message instead, so no learner input can reach a trap.
-public struct ShapeError: Error, Equatable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// Why shapes cannot go together, as data: the shapes and sizes involved, never prose. The engine's
+/// operations trap on such misuse (a programmer error); the notebook calls the matching `check…`
+/// function first and renders the case for the learner (`Notebook/ShapeMessages.swift`), so no
+/// learner input can reach a trap.
+public enum ShapeError: Error, Equatable, Sendable {
+    /// `a` and `b` do not broadcast: on `axis` (counted from the end, −1 the last) their sizes differ and neither is 1.
+    case broadcast(a: [Int], b: [Int], axis: Int, sizeA: Int, sizeB: Int)
+    /// `a @ b` with a 0-d operand.
+    case matmulNeedsAxes(a: [Int], b: [Int])
+    /// `a @ b` whose inner sizes differ.
+    case matmulInner(a: [Int], b: [Int], innerA: Int, innerB: Int)
+    /// `a @ b` whose batch axes differ.
+    case matmulBatch(a: [Int], b: [Int], batchA: [Int], batchB: [Int])
+    /// A reshape target with a size below −1 or more than one −1.
+    case reshapeSizes(to: [Int])
+    /// A reshape to a shape of another element count (`toCount` nil: a −1 that cannot be inferred).
+    case reshapeCount(from: [Int], to: [Int], toCount: Int?)
+    /// An integer index outside its axis.
+    case indexOutOfRange(index: Int, axis: Int, size: Int)
+    /// A slice with step 0.
+    case zeroSliceStep
+    /// More indices than axes.
+    case tooManyIndices(count: Int, shape: [Int])
 }
 
 /// Formats a shape as the learner sees it: `[2, 3]`.
@@ -23,7 +39,7 @@ extension Tensor {
             } else if da == 1 {
                 out[i] = db
             } else {
-                throw ShapeError("can't broadcast \(describe(a)) with \(describe(b)): sizes \(da) and \(db) differ on axis \(i - rank)")
+                throw ShapeError.broadcast(a: a, b: b, axis: i - rank, sizeA: da, sizeB: db)
             }
         }
         return out
@@ -32,12 +48,12 @@ extension Tensor {
     /// The result shape of `a @ b` (vectors, matrices, and batches of matrices).
     public static func matmulShape(_ a: [Int], _ b: [Int]) throws(ShapeError) -> [Int] {
         guard a.count >= 1, b.count >= 1 else {
-            throw ShapeError("can't matmul \(describe(a)) @ \(describe(b)): both need at least one axis")
+            throw ShapeError.matmulNeedsAxes(a: a, b: b)
         }
         let k1 = a[a.count - 1]
         let k2 = b.count == 1 ? b[0] : b[b.count - 2]
         guard k1 == k2 else {
-            throw ShapeError("can't matmul \(describe(a)) @ \(describe(b)): inner sizes \(k1) and \(k2) differ")
+            throw ShapeError.matmulInner(a: a, b: b, innerA: k1, innerB: k2)
         }
         switch (a.count, b.count) {
         case (1, 1): return []
@@ -49,7 +65,7 @@ extension Tensor {
             let batchB = b.count > 2 ? Array(b.dropLast(2)) : []
             let batch = batchA.isEmpty ? batchB : batchB.isEmpty ? batchA : batchA
             guard batchA.isEmpty || batchB.isEmpty || batchA == batchB else {
-                throw ShapeError("can't matmul \(describe(a)) @ \(describe(b)): batch sizes \(describe(batchA)) and \(describe(batchB)) differ")
+                throw ShapeError.matmulBatch(a: a, b: b, batchA: batchA, batchB: batchB)
             }
             let m = a.count == 1 ? [] : [a[a.count - 2]]
             let n = b.count == 1 ? [] : [b[b.count - 1]]
@@ -62,18 +78,18 @@ extension Tensor {
         let count = shape.product
         let unknown = newShape.filter { $0 == -1 }.count
         guard unknown <= 1, newShape.allSatisfy({ $0 >= -1 }) else {
-            throw ShapeError("can't reshape to \(describe(newShape)): sizes must be ≥ 0, with at most one -1")
+            throw ShapeError.reshapeSizes(to: newShape)
         }
         var result = newShape
         if unknown == 1 {
             let known = newShape.filter { $0 != -1 }.product
             guard known > 0, count % known == 0 else {
-                throw ShapeError("can't reshape \(describe(shape)) (\(count) elements) to \(describe(newShape))")
+                throw ShapeError.reshapeCount(from: shape, to: newShape, toCount: nil)
             }
             result = newShape.map { $0 == -1 ? count / known : $0 }
         }
         guard result.product == count else {
-            throw ShapeError("can't reshape \(describe(shape)) (\(count) elements) to \(describe(newShape)) (\(result.product) elements)")
+            throw ShapeError.reshapeCount(from: shape, to: newShape, toCount: result.product)
         }
         return result
     }

@@ -101,7 +101,7 @@ extension Tensor {
             return b.map { f(x, $0) }.reshaped(try! broadcastShape(a.shape, b.shape))
         }
         let shape: [Int]
-        do { shape = try broadcastShape(a.shape, b.shape) } catch { preconditionFailure(error.message) }
+        do { shape = try broadcastShape(a.shape, b.shape) } catch { preconditionFailure("\(error)") }
         let sa = broadcastStrides(a.shape, to: shape), sb = broadcastStrides(b.shape, to: shape)
         return build(shape: shape) { out in
             a.scalars.withUnsafeBufferPointer { x in

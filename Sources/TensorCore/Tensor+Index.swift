@@ -17,11 +17,11 @@ extension TensorIndex {
         case .at(let i):
             let j = i < 0 ? i + size : i
             guard j >= 0 && j < size else {
-                throw ShapeError("index \(i) is out of range for axis \(axis) of size \(size)")
+                throw ShapeError.indexOutOfRange(index: i, axis: axis, size: size)
             }
             return [j]
         case .slice(let start, let end, let step):
-            guard step != 0 else { throw ShapeError("slice step cannot be zero") }
+            guard step != 0 else { throw ShapeError.zeroSliceStep }
             // Clamp like Python's slice.indices.
             func clamp(_ v: Int?, _ defaultValue: Int, low: Int, high: Int) -> Int {
                 guard var v else { return defaultValue }
@@ -45,7 +45,7 @@ extension Tensor {
     /// Which positions each axis selects and which axes remain, or why the indices don't fit.
     public func resolve(_ indices: [TensorIndex]) throws(ShapeError) -> (positions: [[Int]], shape: [Int]) {
         guard indices.count <= rank else {
-            throw ShapeError("too many indices: \(indices.count) for a tensor of shape \(describe(shape))")
+            throw ShapeError.tooManyIndices(count: indices.count, shape: shape)
         }
         var positions: [[Int]] = []
         var resultShape: [Int] = []

@@ -4,7 +4,7 @@ extension Tensor {
     /// Runs on BLAS `sgemm` (`sgemv` when one side is a vector). Traps on bad shapes: see `matmulShape`.
     public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         let outShape: [Int]
-        do { outShape = try matmulShape(a.shape, b.shape) } catch { preconditionFailure(error.message) }
+        do { outShape = try matmulShape(a.shape, b.shape) } catch { preconditionFailure("\(error)") }
         switch (a.rank, b.rank) {
         case (1, 1):
             var s: Float = 0

@@ -3,7 +3,7 @@ extension Tensor {
     public func reshaped(_ newShape: [Int]) -> Tensor {
         do {
             return Tensor(shape: try Tensor.reshapeShape(shape, to: newShape), scalars: scalars)
-        } catch { preconditionFailure(error.message) }
+        } catch { preconditionFailure("\(error)") }
     }
 
     /// Axes `start…end` merged into one: `[N, C, H, W].flattened(from: 1)` → `[N, C·H·W]`.

@@ -57,6 +57,25 @@ struct ErrorTests {
         #expect(result.lines.joined(separator: "\n") == expected)
     }
 
+    @Test("the engine's shape problems are data; the notebook words them, naming every shape and size")
+    func shapeMessages() {
+        let cases: [(ShapeError, String)] = [
+            (.broadcast(a: [2, 3], b: [4], axis: -1, sizeA: 3, sizeB: 4), "can't broadcast [2, 3] with [4]: sizes 3 and 4 differ on axis -1"),
+            (.matmulNeedsAxes(a: [], b: [3]), "can't matmul [] @ [3]: both need at least one axis"),
+            (.matmulInner(a: [2, 3], b: [2, 3], innerA: 3, innerB: 2), "can't matmul [2, 3] @ [2, 3]: inner sizes 3 and 2 differ"),
+            (.matmulBatch(a: [2, 1, 3], b: [4, 3, 1], batchA: [2], batchB: [4]), "can't matmul [2, 1, 3] @ [4, 3, 1]: batch sizes [2] and [4] differ"),
+            (.reshapeSizes(to: [-1, -1]), "can't reshape to [-1, -1]: sizes must be ≥ 0, with at most one -1"),
+            (.reshapeCount(from: [2, 3, 4], to: [5, -1], toCount: nil), "can't reshape [2, 3, 4] (24 elements) to [5, -1]"),
+            (.reshapeCount(from: [2, 3, 4], to: [5, 5], toCount: 25), "can't reshape [2, 3, 4] (24 elements) to [5, 5] (25 elements)"),
+            (.indexOutOfRange(index: 3, axis: 0, size: 3), "index 3 is out of range for axis 0 of size 3"),
+            (.zeroSliceStep, "slice step cannot be zero"),
+            (.tooManyIndices(count: 3, shape: [3, 4]), "too many indices: 3 for a tensor of shape [3, 4]"),
+        ]
+        for (error, text) in cases { #expect(error.message == text) }
+        // And through a cell, with the caret under the expression.
+        #expect(Session().run("zeros(2, 3) @ zeros(2, 3)").lines.contains("shape error: can't matmul [2, 3] @ [2, 3]: inner sizes 3 and 2 differ"))
+    }
+
     @Test("Ctrl-C stops a loop at the next statement with a clear message, and the session goes on")
     func interrupt() {
         let s = makeSession()

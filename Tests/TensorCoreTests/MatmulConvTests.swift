@@ -37,7 +37,7 @@ struct MatmulTests {
         let batch = Tensor.stack([m, Tensor.eye(2)])
         #expect(Tensor.matmul(batch, m) == Tensor.stack([Tensor([[7, 10], [15, 22]]), m]))
         #expect(try Tensor.matmulShape([5, 2, 3], [3, 4]) == [5, 2, 4])
-        #expect(throws: ShapeError("can't matmul [2, 3] @ [2, 3]: inner sizes 3 and 2 differ")) {
+        #expect(throws: ShapeError.matmulInner(a: [2, 3], b: [2, 3], innerA: 3, innerB: 2)) {
             try Tensor.matmulShape([2, 3], [2, 3])
         }
     }

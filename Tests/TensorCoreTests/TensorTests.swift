@@ -44,10 +44,10 @@ struct ShapeTests {
         #expect(x.reshaped([6, -1]).shape == [6, 4])
         #expect(x.flattened(from: 1).shape == [2, 12])
         #expect(x.flattened().shape == [24])
-        #expect(throws: ShapeError("can't reshape [2, 3, 4] (24 elements) to [5, -1]")) {
+        #expect(throws: ShapeError.reshapeCount(from: [2, 3, 4], to: [5, -1], toCount: nil)) {
             try Tensor.reshapeShape(x.shape, to: [5, -1])
         }
-        #expect(throws: ShapeError("can't reshape [2, 3, 4] (24 elements) to [5, 5] (25 elements)")) {
+        #expect(throws: ShapeError.reshapeCount(from: [2, 3, 4], to: [5, 5], toCount: 25)) {
             try Tensor.reshapeShape(x.shape, to: [5, 5])
         }
     }
@@ -108,9 +108,9 @@ struct IndexTests {
 
     @Test("bad indices are reported with the axis and size")
     func errors() {
-        #expect(throws: ShapeError("index 3 is out of range for axis 0 of size 3")) { try m.resolve([.at(3)]) }
-        #expect(throws: ShapeError("too many indices: 3 for a tensor of shape [3, 4]")) { try m.resolve([.at(0), .at(0), .at(0)]) }
-        #expect(throws: ShapeError("slice step cannot be zero")) { try m.resolve([.slice(start: nil, end: nil, step: 0)]) }
+        #expect(throws: ShapeError.indexOutOfRange(index: 3, axis: 0, size: 3)) { try m.resolve([.at(3)]) }
+        #expect(throws: ShapeError.tooManyIndices(count: 3, shape: [3, 4])) { try m.resolve([.at(0), .at(0), .at(0)]) }
+        #expect(throws: ShapeError.zeroSliceStep) { try m.resolve([.slice(start: nil, end: nil, step: 0)]) }
     }
 
     @Test("assignment writes through, broadcasting the value")
@@ -137,7 +137,7 @@ struct ElementwiseTests {
         #expect(row * 2 == Tensor([20, 40, 60]))
         #expect(try Tensor.broadcastShape([64, 1, 28, 28], [1, 28]) == [64, 1, 28, 28])
         #expect(try Tensor.broadcastShape([3, 1], [1, 4]) == [3, 4])
-        #expect(throws: ShapeError("can't broadcast [2, 3] with [4]: sizes 3 and 4 differ on axis -1")) {
+        #expect(throws: ShapeError.broadcast(a: [2, 3], b: [4], axis: -1, sizeA: 3, sizeB: 4)) {
             try Tensor.broadcastShape([2, 3], [4])
         }
         // Channel broadcasting as in BatchNorm: [N, C, H, W] with [1, C, 1, 1].
