@@ -79,14 +79,13 @@ public struct Parser {
             return .help(target, target.range.union(q))
         }
         if case .symbol(let s) = peek.kind, s == "=" || (s.hasSuffix("=") && !["==", "!=", "<=", ">="].contains(s)) {
-            let opToken = advance()
+            advance()
             guard isAssignable(target) else {
                 throw CellError(.syntax, "can't assign to this: only names, x[…] and x.name can be assigned", at: target.range)
             }
             let value = try measured(try expression())
             let range = target.range.union(value.range)
             if s == "=" { return .assign(target, value, range) }
-            _ = opToken
             return .augmentedAssign(target, String(s.dropLast()), value, range)
         }
         return .expression(target)
