@@ -55,8 +55,18 @@ struct LessonSweepTests {
         }
         all.append(Case(lesson: "05-gan.md", quick: true, seeds: "0-9", variant: .haswell))
         all.append(Case(lesson: "05-gan.md", quick: true, seeds: "0-2", variant: .native))
+        // A lesson file without tuned settings above (a new one) is swept too, in quick mode over three seeds.
+        let tuned = Set(all.map(\.lesson))
+        for file in lessonFiles where !tuned.contains(file) {
+            all.append(Case(lesson: file, quick: true, seeds: "0-2", variant: .haswell))
+        }
         return all
     }()
+
+    /// The course's lesson files (`NN-name.md`), as `Course` finds them in lessons/.
+    static var lessonFiles: [String] {
+        Course(lessonsFolder: root.appendingPathComponent("lessons").path).entries.compactMap { $0.file.map { ($0 as NSString).lastPathComponent } }
+    }
 
     /// Runs ganbook with `arguments` in a fresh scratch folder; returns what it printed and its status.
     static func ganbook(_ arguments: [String], environment: [String: String]) throws -> (output: String, status: Int32) {
@@ -104,8 +114,16 @@ struct LessonSweepTests {
         if let summary = lines.last(where: { $0.contains("seeds passed") }) { print("sweep: \(summary) [\(c.variant.name)]") }
     }
 
-    /// Lessons whose checks claim learning, run with learning frozen.
-    static let learningLessons = ["02-gradient-descent.md", "03-convolution.md", "04-counterfeiter-and-treasurer.md", "05-gan.md"]
+    /// Lessons with a check that claims learning (```check learning), run with learning frozen.
+    static var learningLessons: [String] {
+        let course = Course(lessonsFolder: root.appendingPathComponent("lessons").path)
+        return course.entries.compactMap { entry in
+            guard let file = entry.file, let lesson = try? course.lesson(entry.number).get(),
+                lesson.steps.contains(where: \.checkClaimsLearning)
+            else { return nil }
+            return (file as NSString).lastPathComponent
+        }
+    }
 
     @Test("with learning frozen, every check that claims learning fails", arguments: learningLessons)
     func frozen(_ file: String) throws {
