@@ -1,3 +1,4 @@
+import CellLanguage
 import Lessons
 import Notebook
 
@@ -91,20 +92,62 @@ public final class LessonTutor {
         return lines
     }
 
+    /// Whether a line typed while the predict question waits is the guess (at a terminal). On a pipe
+    /// lines are only cells and commands: a guess comes only from `:answer …`.
+    public var takesGuessesFromLines = true
+
     /// Takes one non-command input line. Returns (should it run as a cell?, lines to show first).
     public func take(_ line: String) -> (runAsCell: Bool, lines: [String]) {
         if awaitingGuess {
-            machine?.takeGuess(line.isEmpty ? nil : line)
-            return (false, line.isEmpty ? [] : ["noted: \(line) — now run the cells and see"])
+            guard takesGuessesFromLines else {
+                machine?.takeGuess(nil)
+                return (true, [])
+            }
+            return (false, answer(line))
         }
-        machine?.cellTaken()
         return (true, [])
     }
 
-    /// After a cell ran: if the step's cells are done, check the step and move on when it passes.
-    public func afterCell() -> [String] {
-        guard let machine, machine.phase != .guessing, machine.cellsDone else { return [] }
+    /// `:answer …` (or a line at the guess prompt): the learner's guess for the predict question.
+    public func answer(_ guess: String) -> [String] {
+        guard awaitingGuess else { return ["no question is waiting for an answer"] }
+        machine?.takeGuess(guess.isEmpty ? nil : guess)
+        return guess.isEmpty ? [] : ["noted: \(guess) — now run the cells and see"]
+    }
+
+    /// After a cell ran: the lesson's pending cell counts as run only when this cell was it (or an edit of
+    /// it: the same names assigned, the same function called) and succeeded; a cell of the learner's own,
+    /// or one that failed, leaves it pre-typed for the next prompt. When the step's cells are done, check
+    /// the step and move on when it passes.
+    public func afterCell(_ line: String, succeeded: Bool) -> [String] {
+        guard var walk = machine, walk.phase != .guessing else { return [] }
+        if succeeded, let pending = walk.nextCell, LessonTutor.sameCell(line, pending) {
+            walk.cellTaken()
+            machine = walk
+        }
+        guard walk.cellsDone else { return [] }
         return finishStepIfDone()
+    }
+
+    /// Whether `line` is the lesson cell `pending`, as typed or edited: word for word, or statement by
+    /// statement the same assignments and calls (`gan.train(steps=500)` for `gan.train(steps=quick(40, 3000))`).
+    static func sameCell(_ line: String, _ pending: String) -> Bool {
+        if line.trimmingCharacters(in: .whitespaces) == pending.trimmingCharacters(in: .whitespaces) { return true }
+        guard let a = try? Parser.parse(line), let b = try? Parser.parse(pending), !a.isEmpty else { return false }
+        return a.map(outline) == b.map(outline)
+    }
+
+    /// A statement's outline: what it assigns to, or what it calls.
+    static func outline(_ statement: Stmt) -> String {
+        func callee(_ e: Expr) -> String {
+            if case .call(let f, _, _, _) = e { return "call " + f.description }
+            return "value"
+        }
+        switch statement {
+        case .assign(let target, _, _), .augmentedAssign(let target, _, _, _): return "set " + target.description
+        case .expression(let e): return callee(e)
+        default: return "other"
+        }
     }
 
     func finishStepIfDone() -> [String] {

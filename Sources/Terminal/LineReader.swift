@@ -5,15 +5,20 @@ public protocol LineReader {
     mutating func readLine(prompt: String) -> String?
     /// The same, with `prefill` already typed (a lesson's next cell); readers without editing ignore it.
     mutating func readLine(prompt: String, prefill: String) -> String?
+    /// Whether a person types the lines (a terminal, or a test playing one); a pipe's lines are only
+    /// cells and commands.
+    var isInteractive: Bool { get }
 }
 
 extension LineReader {
+    public var isInteractive: Bool { true }
     public mutating func readLine(prompt: String, prefill: String) -> String? { readLine(prompt: prompt) }
 }
 
 /// Lines from standard input with no echo, prompt or history: for pipes and scripts.
 public struct PlainLineReader: LineReader {
     public init() {}
+    public var isInteractive: Bool { false }
     public mutating func readLine(prompt: String) -> String? {
         Swift.readLine(strippingNewline: true)
     }

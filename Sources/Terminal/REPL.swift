@@ -13,6 +13,8 @@ public final class REPL {
     public let tutor: LessonTutor
     public let data: DataDirectory
     private let write: (String) -> Void
+    /// Cells that failed and commands that were refused: on a pipe, `ganbook` exits non-zero if any did.
+    public private(set) var failures = 0
     /// The transcript of this session (cells and their plain output), for `:export`.
     public private(set) var transcript: [(cell: String, output: [String])] = []
 
@@ -38,6 +40,7 @@ public final class REPL {
 
     /// Runs until end of input (Ctrl-D) or `:quit`. Opens `lesson` first (or the saved one).
     public func run(reader: inout some LineReader, lesson: Int? = nil) {
+        tutor.takesGuessesFromLines = reader.isInteractive
         for line in banner() { write(line) }
         for line in tutor.notices { write(line) }
         let start = lesson ?? tutor.progress.lesson
@@ -61,20 +64,27 @@ public final class REPL {
         if line.hasPrefix(":") { return command(line) }
         let (runIt, before) = tutor.take(line)
         guard runIt, !line.isEmpty else { return before }
-        return before + runCell(line) + tutor.afterCell()
+        let (out, succeeded) = runCellReporting(line)
+        return before + out + tutor.afterCell(line, succeeded: succeeded)
     }
 
     /// Runs a cell and renders its outputs (pictures in colour when the terminal has it).
-    public func runCell(_ cell: String) -> [String] {
+    public func runCell(_ cell: String) -> [String] { runCellReporting(cell).lines }
+
+    /// The same, and whether the cell ran without an error.
+    func runCellReporting(_ cell: String) -> (lines: [String], succeeded: Bool) {
         let result = session.run(cell)
+        // A cell stopped by Ctrl-C was stopped on purpose: not a failure of the script.
+        if let error = result.error, error.kind != .interrupted { failures += 1 }
         transcript.append((cell, result.lines))
         let color = session.interpreter.display.style.color
-        return result.outputs.flatMap { output -> [String] in
+        let lines = result.outputs.flatMap { output -> [String] in
             switch output {
             case .text(let lines): return lines
             case .picture(let canvas): return canvas.lines(color)
             }
         }
+        return (lines, result.succeeded)
     }
 
     public static let commands: [(name: String, help: String)] = [
@@ -86,6 +96,7 @@ public final class REPL {
         (":step", "show the current step again"),
         (":hint", "a hint for this step (again for the next one)"),
         (":check", "is this step done?"),
+        (":answer GUESS", "answer the predict question (on a pipe, the only way to)"),
         (":reset lesson", "start this lesson over"),
         (":vars", "the session's variables with types and shapes"),
         (":seed [n]", "show the random seed, or restart the generator from n"),
@@ -110,6 +121,7 @@ public final class REPL {
         case ":step": return tutor.showStep()
         case ":hint": return tutor.hint()
         case ":check": return tutor.check()
+        case ":answer": return tutor.answer(argument)
         case ":reset":
             guard argument == "lesson" else { return ["usage: :reset lesson"] }
             return tutor.resetLesson()
@@ -133,6 +145,7 @@ public final class REPL {
         default:
             let names = REPL.commands.map { String($0.name.split(separator: " ")[0]) }
             let hint = nearestCommand(parts[0], names).map { " — did you mean \($0)?" } ?? " — try :help"
+            failures += 1
             return ["unknown command \(parts[0])" + hint]
         }
     }

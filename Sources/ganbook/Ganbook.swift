@@ -49,6 +49,8 @@ struct Ganbook: ParsableCommand {
         } else {
             var reader = PlainLineReader()
             repl.run(reader: &reader, lesson: lesson)
+            // On a pipe a failed cell or a refused command is a failed script.
+            if repl.failures > 0 { throw ExitCode(1) }
         }
     }
 }

@@ -100,7 +100,8 @@ struct REPLTests {
     @Test("a failing check says so; hints come one at a time; :check and :next move on")
     func checksAndHints() {
         let h = Harness()
-        let (early, _) = h.run(["", "x = ones(3)"])
+        // An edit of the pre-typed cell (the same name assigned) counts as running it; then x.sum().
+        let (early, _) = h.run(["x = ones(3)", ""])
         #expect(early.contains("not done yet: the check `x.shape == [2, 2]` is false — :hint for a hint, or edit and run a cell again"))
         let (lines, _) = h.run([":reset lesson", "x = ones(3)", ":hint", ":hint", ":hint", ":check", "x = ones(2, 2)", ":check", ":back", ":step", ":next", ":next", ":next"])
         #expect(lines.contains("hint 1/2: ones(2, 2) makes one."))
@@ -108,6 +109,18 @@ struct REPLTests {
         #expect(lines.contains("✗ not yet: x.shape == [2, 2]"))
         #expect(lines.contains("✓ step 1 done"))
         #expect(lines.contains { $0.hasPrefix("🎉 lesson 1 finished") })
+    }
+
+    @Test("the learner's own cells and failed cells keep the pending lesson cell; :answer answers a prediction")
+    func keepsItsPlace() {
+        let h = Harness()
+        let (lines, reader) = h.run(["w = 5", "", "oops(", "", ":answer 12", ""])
+        // `w = 5` is the learner's own: x = ones(2, 2) is offered again; the failed `oops(` keeps x.sum().
+        #expect(reader.prefills.prefix(4) == ["x = ones(2, 2)", "x = ones(2, 2)", "x.sum()", "x.sum()"])
+        #expect(lines.contains("✓ step 1 done"))
+        #expect(lines.contains("you guessed 12; the answer is 12"))
+        #expect(LessonTutor.sameCell("gan.train(steps=500)", "gan.train(steps=quick(40, 3000))"))
+        #expect(!LessonTutor.sameCell("show(x)", "gan.train(steps=5)"))
     }
 
     @Test("progress survives a restart: the tutor opens at the saved step")
@@ -195,6 +208,20 @@ struct ProcessTests {
         #expect(!out.contains("ganbook> "))
         #expect(out.hasSuffix("bye\n"))
         #expect(!FileManager.default.fileExists(atPath: state + "/ganbook/history"))
+    }
+
+    @Test("on a pipe, lines are cells and commands (a prediction waits for :answer), and an error fails the script")
+    func pipeLinesAreCells() throws {
+        guard FileManager.default.fileExists(atPath: ProcessTests.executable) else { return }
+        let state = NSTemporaryDirectory() + "ganbook-state-" + UUID().uuidString
+        // Lesson 1's second step opens with a prediction: `x = 41` must still run as a cell.
+        let (out, status) = try run(["--no-color", "--lesson", "1"], input: ":next\nx = 41\nx + 1\n", environment: ["XDG_STATE_HOME": state])
+        #expect(out.contains("\n42\n"), "\(out.suffix(800))")
+        #expect(!out.contains("noted: x = 41"))
+        #expect(status == 0)
+        let (failed, failedStatus) = try run(["--no-color"], input: "x = 1\nnope(2)\nx\n", environment: ["XDG_STATE_HOME": state])
+        #expect(failed.contains("name error: 'nope' is not defined"))
+        #expect(failedStatus == 1)
     }
 
     @Test("Ctrl-C during a long cell stops it at a clean point; the session goes on with consistent state")
