@@ -83,7 +83,7 @@ public struct LessonRun {
         self.onLine = onLine
         add("# " + lesson.title)
         add(lines: session.interpolate(lines: lesson.introduction))
-        add(lines: lesson.readsReport())
+        add(lines: lesson.readsReport(for: session))
         for (n, step) in lesson.steps.enumerated() {
             var machine = StepMachine(step, number: n + 1, asksGuess: false)
             let name = "step \(n + 1) '\(step.title)'"
@@ -154,5 +154,12 @@ public struct LessonRun {
         }
         guard let line = got.first, line == first else { return false }
         return matches(Array(got.dropFirst()), Array(expected.dropFirst()))
+    }
+}
+
+extension Lesson {
+    /// `readsReport` for the files as `session` finds them (relative names in its folder).
+    public func readsReport(for session: Session) -> [String] {
+        readsReport { FileManager.default.fileExists(atPath: session.interpreter.resolve($0)) }
     }
 }

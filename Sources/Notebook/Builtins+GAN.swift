@@ -66,9 +66,10 @@ extension Builtins {
             example: "gan = load_gan(\"digits.safetensors\")", topic: "gan"
         ) { args, interp throws(CellError) in
             try args.accept(keywords: ["path", "data"], maxPositional: 1)
-            let path = try args.string(0, "path")
+            let name = try args.string(0, "path")
+            let path = interp.resolve(name)
             func failure(_ error: CheckpointError) -> CellError {
-                CellError(.value, error.message, at: args.range, hint: "save one first with gan.save(\"\(path)\")")
+                CellError(.value, error.message, at: args.range, hint: "save one first with gan.save(\"\(name)\")")
             }
             let checkpoint: (tensors: [(name: String, tensor: Tensor)], metadata: [String: String])
             do throws(CheckpointError) { checkpoint = try SafeTensors.load(path) } catch { throw failure(error) }
@@ -83,7 +84,7 @@ extension Builtins {
             do throws(CheckpointError) {
                 let gan = try GANTrainer.restore(checkpoint.tensors, metadata: checkpoint.metadata, from: path, dataset: dataset)
                 gan.pair.freezeLearning(interp.settings.learningFrozen)
-                interp.emit(["loaded a GAN at step \(gan.steps) from \(path)"])
+                interp.emit(["loaded a GAN at step \(gan.steps) from \(name)"])
                 return .object(gan)
             } catch {
                 throw failure(error)

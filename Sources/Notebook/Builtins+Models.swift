@@ -14,14 +14,15 @@ extension Builtins {
             try args.accept(keywords: ["model", "path", "overwrite"], maxPositional: 2)
             let (v, r) = try args.required(0, "model")
             guard case .module(let m) = v else { throw CellError(.type, "save_model takes a model, got \(v.typeName)", at: r) }
-            let path = try args.string(1, "path")
+            let name = try args.string(1, "path")
+            let path = interp.resolve(name)
             let overwrite = try args.bool(nil, "overwrite", default: false)
             do throws(CheckpointError) {
                 try SafeTensors.save(m.stateDict(), metadata: ["format": "pt", "model": m.typeName], to: path, overwrite: overwrite)
             } catch {
                 throw CellError(.value, error.message, at: args.range)
             }
-            interp.emit(["saved \(m.parameterCount) parameters to \(path)"])
+            interp.emit(["saved \(m.parameterCount) parameters to \(name)"])
             return .none
         },
         define(
@@ -31,7 +32,8 @@ extension Builtins {
             try args.accept(keywords: ["model", "path"], maxPositional: 2)
             let (v, r) = try args.required(0, "model")
             guard case .module(let m) = v else { throw CellError(.type, "load_model takes a model, got \(v.typeName)", at: r) }
-            let path = try args.string(1, "path")
+            let name = try args.string(1, "path")
+            let path = interp.resolve(name)
             do throws(CheckpointError) {
                 let tensors = try SafeTensors.load(path).tensors
                 if let bad = SafeTensors.firstNonFinite(tensors) { throw CheckpointError("\(path): \(bad)") }
@@ -39,7 +41,7 @@ extension Builtins {
             } catch {
                 throw CellError(.value, error.message, at: args.range, hint: "train and save_model it first, or check the file name")
             }
-            interp.emit(["loaded \(path)"])
+            interp.emit(["loaded \(name)"])
             return .module(m)
         },
         define(

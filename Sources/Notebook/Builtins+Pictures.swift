@@ -112,7 +112,8 @@ extension Builtins {
             try args.accept(keywords: ["x", "path", "scale", "overwrite"], maxPositional: 3)
             let overwrite = try args.bool(nil, "overwrite", default: false)
             let x = try args.tensor(0, "x").value
-            let path = try args.string(1, "path")
+            let name = try args.string(1, "path")
+            let path = interp.resolve(name)
             guard path.hasSuffix(".png") else { throw CellError(.value, "the file name must end in .png", at: args.value(1, "path")?.range) }
             let scale = try args.count(2, "scale", default: 4, from: 1, max: 64)
             let image: RGBImage
@@ -129,7 +130,7 @@ extension Builtins {
             do throws(FileProblem) { try AtomicFile.write(PNG.encode(image), to: path, kind: "PNG file", mayReplace: overwrite ? nil : isPNG) } catch {
                 throw CellError(.value, error.message, at: args.range)
             }
-            interp.emit(["wrote \(path) (\(image.width)×\(image.height) pixels)"])
+            interp.emit(["wrote \(name) (\(image.width)×\(image.height) pixels)"])
             return .none
         },
     ]

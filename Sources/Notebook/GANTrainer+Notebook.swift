@@ -110,10 +110,11 @@ extension GANTrainer: NotebookObject {
             example: "gan.save(\"digits.safetensors\")", topic: "gan"
         ) { gan, args, interp throws(CellError) in
             try args.accept(keywords: ["path", "overwrite"], maxPositional: 1)
-            let path = try args.string(0, "path")
+            let name = try args.string(0, "path")
+            let path = interp.resolve(name)
             let overwrite = try args.bool(nil, "overwrite", default: false)
             do throws(CheckpointError) { try gan.save(to: path, overwrite: overwrite) } catch { throw CellError(.value, error.message, at: args.range) }
-            interp.emit(["saved the GAN at step \(gan.steps) to \(path)"])
+            interp.emit(["saved the GAN at step \(gan.steps) to \(name)"])
             return .none
         },
     ])

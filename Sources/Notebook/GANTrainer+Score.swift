@@ -10,9 +10,9 @@ extension GANTrainer {
     /// Throws at Ctrl-C while it trains a classifier (which then is neither kept nor saved).
     func judge(_ given: Module?, _ interp: Interpreter) throws(CellError) -> (net: Module, name: String) {
         if let given { return (given, "the classifier you gave") }
-        let file = interp.settings.classifierFile
+        let fileName = interp.settings.classifierFile, file = interp.resolve(fileName)
         if let net = DigitJudge.classifier(from: file) {
-            interp.emit(["judging with lesson 3's classifier (\(file))"])
+            interp.emit(["judging with lesson 3's classifier (\(fileName))"])
             return (net, "lesson 3's classifier")
         }
         // None saved: train lesson 3's network now with lesson 3's recipe, and save it for next time —
@@ -24,7 +24,7 @@ extension GANTrainer {
             interp.emit(["judging with the classifier trained for the first score (\(steps) steps)"])
             return (trained, name)
         }
-        interp.emit(["no \(file) yet (lesson 3 saves it): training the classifier now, \(steps) steps…"])
+        interp.emit(["no \(fileName) yet (lesson 3 saves it): training the classifier now, \(steps) steps…"])
         guard let net = DigitJudge.trainClassifier(on: dataset, steps: steps, shouldStop: { interp.stopRequested })
         else {
             try interp.checkInterrupt(at: nil)  // clears the request and says "stopped by Ctrl-C"

@@ -95,6 +95,12 @@ public final class Interpreter {
         }
     }
 
+    /// A file name from a cell, as the file system needs it: relative names are in the session's folder.
+    public func resolve(_ path: String) -> String {
+        guard let folder = settings.folder, !path.hasPrefix("/") else { return path }
+        return (folder as NSString).appendingPathComponent(path)
+    }
+
     /// Whether Ctrl-C asks the running work to stop (read, not cleared: `checkInterrupt` clears it).
     var stopRequested: Bool { isInterruptRequested }
 

@@ -10,6 +10,10 @@ public struct SessionSettings: Sendable {
     /// Where lesson 3 saves its classifier and `gan.score()` reads it (lesson 5 names this file as one
     /// it reads from an earlier lesson).
     public var classifierFile = "classifier.safetensors"
+    /// The folder that relative file names in cells mean (`save_model(net, "classifier.safetensors")`):
+    /// nil for the folder the notebook runs in; the tests give a temporary one, so that they never write
+    /// into the checkout.
+    public var folder: String?
 
     public init(quickMode: Bool = false, learningFrozen: Bool = false, classifierFile: String = "classifier.safetensors") {
         self.quickMode = quickMode

@@ -55,7 +55,7 @@ public final class LessonTutor {
             progress.lesson = number
             progress.step = min(max(step ?? progress.step, 0), l.steps.count - 1)
             save()
-            var lines = ["", "Lesson \(number): \(l.title)"] + l.readsReport()
+            var lines = ["", "Lesson \(number): \(l.title)"] + l.readsReport(for: session)
             if progress.step == 0 { lines += session.interpolate(lines: l.introduction) } else { lines += replay(l, upTo: progress.step) }
             return lines + showStep()
         }

@@ -109,6 +109,20 @@ struct CheckpointDoorTests {
         #expect(r.succeeded, "\(r.lines)")
     }
 
+    @Test("relative file names mean the session's folder: a session given one never writes where it runs")
+    func sessionFolder() throws {
+        let folder = NSTemporaryDirectory() + "ganbook-folder-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = Session()
+        s.interpreter.settings.folder = folder
+        let name = "ganbook-test-\(UUID().uuidString).safetensors"
+        #expect(s.run("net = Linear(2, 2); save_model(net, \"\(name)\")").lines == ["saved 6 parameters to \(name)"])
+        #expect(FileManager.default.fileExists(atPath: folder + "/" + name))
+        #expect(!FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/" + name))
+        #expect(s.run("load_model(net, \"\(name)\")").succeeded)
+    }
+
     @Test("save_model, gan.save and save_png replace only their own kind of file unless overwrite=True")
     func typoCannotHurt() throws {
         let bench = CheckpointBench()

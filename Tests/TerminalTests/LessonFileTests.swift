@@ -12,6 +12,14 @@ import Testing
 struct LessonFileTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Where the lessons run by these tests keep their files: one folder for the whole run, so that
+    /// lesson 5 finds the classifier lesson 3 saved.
+    static let scratch: String = {
+        let folder = NSTemporaryDirectory() + "ganbook-lessons-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
     static var lessonNumbers: [Int] {
         Course(lessonsFolder: root.appendingPathComponent("lessons").path).entries.filter { $0.file != nil }.map(\.number)
     }
@@ -22,6 +30,8 @@ struct LessonFileTests {
         let lesson = try course.lesson(number).get()
         let session = Session(seed: 0, dataDirectory: DataDirectory(root: LessonFileTests.root.appendingPathComponent("datasets/data").path))
         session.interpreter.quickMode = true
+        // The lessons' files (lesson 3's classifier, lesson 5's GAN) go to one scratch folder, never the checkout.
+        session.interpreter.settings.folder = LessonFileTests.scratch
         let run = LessonRun(lesson, session: session)
         // One line per failure: the step, the check and the values it saw.
         for failure in run.failures { Issue.record("lesson \(number): \(failure)") }
