@@ -81,8 +81,16 @@ public final class GANTrainer {
     public func realBatch() -> Tensor { dataset.train.imageBatch(sampler.next(), range: -1...1) }
     public func latentBatch() -> Tensor { Tensor.randn([batchSize, pair.latent], using: &noise) }
 
+    /// Before any update (a full step, or `step_d` / `step_g` alone): both networks in training mode (batch
+    /// statistics, whatever mode a learner left them in: `gan.D.eval()`), and a snapshot for `undo`.
+    public func beginUpdate() {
+        pair.G.train()
+        pair.D.train()
+        snapshot()
+    }
+
     /// Keeps what the next update changes, for `undo` (the last `snapshotLimit` are kept).
-    public func snapshot() {
+    func snapshot() {
         let s = Snapshot(
             steps: steps, state: pair.stateDict(), optimizerG: pair.optimizerG.stateDict(), optimizerD: pair.optimizerD.stateDict(),
             sampler: sampler, noise: noise, historyCount: history.lossD.count)
@@ -94,10 +102,7 @@ public final class GANTrainer {
     /// `stopEarly` is asked between D updates (Ctrl-C): when it says yes, the step ends its extra D
     /// updates and still makes G's update, so the weights stay whole.
     public func step(stopEarly: () -> Bool = { false }) -> StepReport {
-        // Training uses batch statistics, whatever mode a learner left the networks in (gan.D.eval()).
-        pair.G.train()
-        pair.D.train()
-        snapshot()
+        beginUpdate()
         let start = DispatchTime.now().uptimeNanoseconds
         var fake = pair.G(Variable(latentBatch()))
         var d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A lesson parsed from its Markdown file (format: lessons/README.md).
 public struct Lesson: Sendable, Equatable {
     public struct Predict: Sendable, Equatable {
@@ -154,7 +152,7 @@ public struct LessonError: Error, Equatable, CustomStringConvertible, Sendable {
 
 extension Lesson {
     /// One line per file the lesson reads from an earlier lesson: there, or not yet and what then.
-    public func readsReport(fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [String] {
+    public func readsReport(fileExists: (String) -> Bool) -> [String] {
         reads.map { read in
             let note = read.note.isEmpty ? "" : " (\(read.note))"
             return fileExists(read.file)

@@ -48,16 +48,14 @@ extension GANTrainer: NotebookObject {
         },
         .method("step_d", "gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
-            gan.pair.G.train(); gan.pair.D.train()
-            gan.snapshot()
+            gan.beginUpdate()
             let d = gan.pair.updateD(real: gan.realBatch(), fake: gan.pair.G(Variable(gan.latentBatch())), realLabel: gan.realLabel)
             interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANPair.gradientNorm(gan.pair.D)))"])
             return .none
         },
         .method("step_g", "gan.step_g()", "Only G's update (through D, which stays fixed).", example: "gan.step_g()", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
-            gan.pair.G.train(); gan.pair.D.train()
-            gan.snapshot()
+            gan.beginUpdate()
             let g = gan.pair.updateG(fake: gan.pair.G(Variable(gan.latentBatch())))
             interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(gan.pair.G)))"])
             return .none
