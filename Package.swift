@@ -2,7 +2,7 @@
 // ganbook — a terminal notebook that teaches how neural networks learn to draw.
 // Modules depend one way, top to bottom in this file:
 //   C shims → TensorCore → Autograd → NN → Datasets → GANLab → TextPlot / CellLanguage (leaves) → Notebook
-//   → Lessons, Fuzzing → Terminal → ganbook
+//   → Lessons, Fuzzing, Workspace → Terminal → ganbook
 import PackageDescription
 
 /// Optimise numeric modules hard in release builds: bounds checks stay on in debug (where the
@@ -57,12 +57,15 @@ let package = Package(
         .target(name: "Lessons", dependencies: ["Notebook", "CellLanguage", "TensorCore"], exclude: readme),
         .target(name: "Fuzzing", dependencies: ["Notebook", "Datasets", "NN", "TensorCore"], exclude: readme),
 
+        // MARK: - The learner's workspace on disk (variables, networks, GANs, cells)
+        .target(name: "Workspace", dependencies: ["Notebook", "GANLab", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
+
         // MARK: - Terminal and executable
-        .target(name: "Terminal", dependencies: ["Lessons", "Notebook", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
+        .target(name: "Terminal", dependencies: ["Lessons", "Notebook", "Workspace", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
         .executableTarget(
             name: "ganbook",
             dependencies: [
-                "Terminal", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
+                "Terminal", "Workspace", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], exclude: readme),
 
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GANLab", "Lessons", "Fuzzing", "TensorCore", "CellLanguage", "TextPlot"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Lessons", "Notebook", "ganbook"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Notebook", "GANLab", "NN", "Autograd", "TensorCore", "Datasets"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Workspace", "Lessons", "Notebook", "ganbook"]),
     ]
 )

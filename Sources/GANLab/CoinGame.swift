@@ -52,6 +52,22 @@ public final class CoinGame: Adversaries {
         viewing = SeededGenerator(seed: seed &+ 8)
     }
 
+    /// What the game has recorded, round by round (kept by the workspace, put back by `restoreRecord`).
+    public struct Record: Sendable, Codable, Equatable {
+        public var round: Int
+        public var lossD: [Double], lossG: [Double], acceptance: [Double]
+        public var fakeMeans: [[Double]]
+    }
+
+    public var record: Record { Record(round: round, lossD: lossD, lossG: lossG, acceptance: acceptance, fakeMeans: fakeMeans) }
+
+    /// Puts back a record kept elsewhere; nil when it cannot be this game's (series of different lengths).
+    public func restoreRecord(_ r: Record) -> Bool {
+        guard r.round >= 0, [r.lossD.count, r.lossG.count, r.acceptance.count, r.fakeMeans.count].allSatisfy({ $0 == r.round }) else { return false }
+        (round, lossD, lossG, acceptance, fakeMeans) = (r.round, r.lossD, r.lossG, r.acceptance, r.fakeMeans)
+        return true
+    }
+
     /// n real coins: `[n, 4]`, drawn from `g`.
     public static func realCoins(_ n: Int, using g: inout SeededGenerator) -> Tensor {
         let noise = Tensor.randn([n, 4], using: &g)

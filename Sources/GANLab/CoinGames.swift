@@ -22,6 +22,11 @@ public final class CoinGames {
         games = seeds.map { CoinGame(seed: $0, coins: coins, counterfeiterLR: counterfeiterLR, treasurerLR: treasurerLR, treasurerSteps: treasurerSteps) }
     }
 
+    /// A set of games that already exist (a workspace put back), with their seeds.
+    public init(games: [CoinGame], seeds: [UInt64]) {
+        (self.games, self.seeds) = (games, seeds)
+    }
+
     public var roundsPlayed: Int { games.first?.round ?? 0 }
 
     /// Plays `n` rounds of every game.

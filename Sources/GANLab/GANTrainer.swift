@@ -33,6 +33,7 @@ public final class GANTrainer {
         public var lossD: [Double] = [], lossG: [Double] = [], dReal: [Double] = [], dFake: [Double] = []
         /// (step, MNIST score) when `score()` ran during training.
         public var scores: [(Int, Double)] = []
+        public init() {}
     }
 
     /// Everything a step changes, so `undo` can put it back exactly.
@@ -183,7 +184,12 @@ public final class GANTrainer {
         }
         tensors.append(("history.score_steps", Tensor(history.scores.map { Float($0.0) })))
         tensors.append(("history.scores", Tensor(history.scores.map { Float($0.1) })))
-        let metadata = [
+        try SafeTensors.save(tensors, metadata: metadata, to: path, overwrite: overwrite)
+    }
+
+    /// The settings, random streams and step count as a checkpoint's metadata strings.
+    public var metadata: [String: String] {
+        [
             "format": "pt", "ganbook": "gan", "architecture": pair.architecture.rawValue, "steps": String(steps),
             "batch": String(batchSize), "d_steps": String(dSteps), "real_label": String(realLabel),
             "lr_d": String(pair.optimizerD.learningRate), "lr_g": String(pair.optimizerG.learningRate),
@@ -191,7 +197,27 @@ public final class GANTrainer {
             "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue,
             "seed": String(seed),
         ]
-        try SafeTensors.save(tensors, metadata: metadata, to: path, overwrite: overwrite)
+    }
+
+    /// A trainer with the settings, random streams and step count of `metadata` (checked field by field,
+    /// as a checkpoint's are), its networks and optimizers as new: the caller loads their state.
+    public static func rebuild(metadata meta: [String: String], from path: String, dataset: ImageDataset) throws(CheckpointError) -> GANTrainer {
+        let settings = try GANCheckpointSettings(meta, path: path, datasetCount: dataset.train.count)
+        let t = GANTrainer(
+            architecture: settings.architecture, dataset: dataset, batchSize: settings.batch,
+            learningRateD: settings.learningRateD, learningRateG: settings.learningRateG, betas: settings.betas,
+            dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed)
+        t.noise = settings.noise
+        t.sampler = settings.sampler
+        t.steps = settings.steps
+        return t
+    }
+
+    /// Puts back a record kept elsewhere (the workspace keeps it exactly, in Doubles): the history and
+    /// the recorded frames. Frames after the trainer's step are dropped, as `undo` drops them.
+    public func restoreRecord(history: History, frames: [(step: Int, images: Tensor)]) {
+        self.history = history
+        self.frames = frames.filter { $0.step <= steps }
     }
 
     /// A trainer restored from what `save` wrote to `path` (read with `SafeTensors.load`): the next step
@@ -200,16 +226,12 @@ public final class GANTrainer {
         _ tensors: [(name: String, tensor: Tensor)], metadata meta: [String: String], from path: String,
         dataset: ImageDataset
     ) throws(CheckpointError) -> GANTrainer {
-        let settings = try GANCheckpointSettings(meta, path: path, datasetCount: dataset.train.count)
         if let bad = SafeTensors.firstNonFinite(tensors.filter { !$0.name.hasPrefix("history.") }) {
             throw CheckpointError("\(path): \(bad) — the file is damaged, or was saved after training diverged")
         }
-        let t = GANTrainer(
-            architecture: settings.architecture, dataset: dataset, batchSize: settings.batch,
-            learningRateD: settings.learningRateD, learningRateG: settings.learningRateG, betas: settings.betas,
-            dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed)
+        let t = try rebuild(metadata: meta, from: path, dataset: dataset)
         let state = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-        try GANCheckpointSettings.checkHistory(state, steps: settings.steps, path: path)
+        try GANCheckpointSettings.checkHistory(state, steps: t.steps, path: path)
         try t.pair.G.loadStateDict(state, prefix: "G.")
         try t.pair.D.loadStateDict(state, prefix: "D.")
         func optimizerState(_ prefix: String) -> [String: Tensor] {
@@ -217,9 +239,6 @@ public final class GANTrainer {
         }
         try t.pair.optimizerG.loadStateDict(optimizerState("optimizer.G."))
         try t.pair.optimizerD.loadStateDict(optimizerState("optimizer.D."))
-        t.noise = settings.noise
-        t.sampler = settings.sampler
-        t.steps = settings.steps
         func series(_ name: String) -> [Double] { state["history." + name]?.scalars.map(Double.init) ?? [] }
         t.history.lossD = series("loss_D")
         t.history.lossG = series("loss_G")

@@ -32,6 +32,11 @@ public final class Sigmoid: Module {
 public final class Dropout: Module {
     public let p: Float
     private var generator: SeededGenerator
+    /// The stream the masks are drawn from (kept by the workspace, so a restored Dropout drops the same).
+    public var randomState: SeededGenerator {
+        get { generator }
+        set { generator = newValue }
+    }
     public init(_ p: Float = 0.5, using g: inout SeededGenerator) {
         self.p = p
         self.generator = SeededGenerator(seed: g.next())

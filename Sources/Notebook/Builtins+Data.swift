@@ -23,6 +23,9 @@ extension Builtins {
 }
 
 extension Interpreter {
+    /// The dataset `mnist()` or `fashion()` returns (loaded once), for a workspace that names it.
+    public func dataset(_ name: DatasetName) throws(CellError) -> ImageDataset { try loadDataset(name, at: SourceRange(0, 0)) }
+
     /// Loads (once) a dataset, or says exactly what to do when it is missing or broken.
     func loadDataset(_ name: DatasetName, at range: SourceRange) throws(CellError) -> ImageDataset {
         if let cached = datasetCache[name] { return cached }

@@ -147,20 +147,20 @@ extension CoinGame {
 
 /// `game.history` (one game's record) or `games.history` (the medians over several): loss_D,
 /// loss_G and acceptance round by round; plot() draws it.
-final class CoinHistory: NotebookObject, SeriesProvider {
+public final class CoinHistory: NotebookObject, SeriesProvider {
     /// The three series, in the order loss_D, loss_G, acceptance.
     let read: () -> [Series]
     let summary: () -> String
-    init(summary: @escaping () -> String, _ read: @escaping () -> [Series]) {
+    public init(summary: @escaping () -> String, _ read: @escaping () -> [Series]) {
         self.summary = summary
         self.read = read
     }
-    var typeName: String { "history" }
+    public var typeName: String { "history" }
     static let names = ["loss_D", "loss_G", "acceptance"]
-    var attributeNames: [String] { CoinHistory.names }
-    func series() -> [Series] { read() }
-    func describe(style: DisplayStyle) -> [String] { [summary()] }
-    func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+    public var attributeNames: [String] { CoinHistory.names }
+    public func series() -> [Series] { read() }
+    public func describe(style: DisplayStyle) -> [String] { [summary()] }
+    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
         guard let i = CoinHistory.names.firstIndex(of: name) else { return nil }
         return .list(read()[i].values.map { .number($0) })
     }

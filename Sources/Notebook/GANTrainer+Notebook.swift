@@ -263,14 +263,14 @@ func f3(_ x: Double) -> String { formatFixed(x, decimals: 3) }
 func f2(_ x: Float) -> String { formatFixed(Double(x), decimals: 2) }
 
 /// `gan.history`: plot() draws its losses.
-final class HistoryValue: NotebookObject, SeriesProvider {
-    let history: GANTrainer.History
-    init(history: GANTrainer.History) { self.history = history }
-    var typeName: String { "history" }
-    var attributeNames: [String] { ["loss_D", "loss_G", "D_real", "D_fake"] }
-    func series() -> [Series] { [Series("Loss_D", history.lossD), Series("Loss_G", history.lossG)] }
-    func describe(style: DisplayStyle) -> [String] { ["history of \(history.lossD.count) steps: loss_D, loss_G, D_real, D_fake (plot(gan.history))"] }
-    func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
+public final class HistoryValue: NotebookObject, SeriesProvider {
+    public let history: GANTrainer.History
+    public init(history: GANTrainer.History) { self.history = history }
+    public var typeName: String { "history" }
+    public var attributeNames: [String] { ["loss_D", "loss_G", "D_real", "D_fake"] }
+    public func series() -> [Series] { [Series("Loss_D", history.lossD), Series("Loss_G", history.lossG)] }
+    public func describe(style: DisplayStyle) -> [String] { ["history of \(history.lossD.count) steps: loss_D, loss_G, D_real, D_fake (plot(gan.history))"] }
+    public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {
         let values: [Double]
         switch name {
         case "loss_D": values = history.lossD

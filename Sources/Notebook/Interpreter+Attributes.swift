@@ -133,7 +133,7 @@ extension Interpreter {
             if let v = Interpreter.tensorTable.value(name, of: t) { return v }
             guard Interpreter.tensorMethodBuiltins.contains(name), let b = Builtins.table[name] else { return nil }
             return .function(
-                Function(name: name, help: b.help) { args, interp throws(CellError) in
+                Function(name: name, help: b.help, isBoundMethod: true) { args, interp throws(CellError) in
                     try b.function.call(Arguments(function: name, positional: [(.tensor(t), range)] + args.positional, keywords: args.keywords, range: args.range), interp)
                 })
         case .module(let m):

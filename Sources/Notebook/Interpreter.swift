@@ -52,6 +52,12 @@ public final class Interpreter {
         generator = SeededGenerator(seed: seed)
     }
 
+    /// Puts the seed and the random stream back exactly where they were (a workspace restored).
+    public func restoreRandom(seed: UInt64, generator: SeededGenerator) {
+        self.seed = seed
+        self.generator = generator
+    }
+
     public func emit(_ lines: [String]) { outputs.append(.text(lines)) }
     public func emit(_ canvas: Canvas) { outputs.append(.picture(canvas)) }
 

@@ -56,7 +56,7 @@ struct MemberTable<Receiver>: @unchecked Sendable {
             return read(receiver)
         case .method(let call):
             return .function(
-                Function(name: name, help: member.help) { args, interp throws(CellError) in
+                Function(name: name, help: member.help, isBoundMethod: true) { args, interp throws(CellError) in
                     try call(receiver, args, interp)
                 })
         }

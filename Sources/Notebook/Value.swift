@@ -59,9 +59,11 @@ public struct Function: @unchecked Sendable {
     public let name: String
     public let help: HelpEntry?
     public let call: (Arguments, Interpreter) throws(CellError) -> Value
+    /// A method bound to its receiver (`gan.step`), not a builtin: it cannot be found again by its name.
+    public let isBoundMethod: Bool
 
-    public init(name: String, help: HelpEntry?, call: @escaping (Arguments, Interpreter) throws(CellError) -> Value) {
-        (self.name, self.help, self.call) = (name, help, call)
+    public init(name: String, help: HelpEntry?, isBoundMethod: Bool = false, call: @escaping (Arguments, Interpreter) throws(CellError) -> Value) {
+        (self.name, self.help, self.isBoundMethod, self.call) = (name, help, isBoundMethod, call)
     }
 }
 

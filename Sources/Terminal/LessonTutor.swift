@@ -56,25 +56,15 @@ public final class LessonTutor {
             progress.step = min(max(step ?? progress.step, 0), l.steps.count - 1)
             save()
             var lines = ["", "Lesson \(number): \(l.title)"] + l.readsReport(for: session)
-            if progress.step == 0 { lines += session.interpolate(lines: l.introduction) } else { lines += replay(l, upTo: progress.step) }
+            if progress.step == 0 {
+                lines += session.interpolate(lines: l.introduction)
+            } else if session.interpreter.variables.isEmpty {
+                // Nothing is replayed: re-running the lesson's cells would retrain its networks briefly and
+                // overwrite the files they save.
+                lines += ["(your variables from steps 1–\(progress.step) are not here — the workspace was cleared or never saved: :back to redo steps, or :reset lesson to start over)"]
+            }
             return lines + showStep()
         }
-    }
-
-    /// Re-runs the cells of the steps before `step` (quickly, output hidden), so a lesson resumed in
-    /// a new session finds the variables its earlier steps made.
-    func replay(_ lesson: Lesson, upTo step: Int) -> [String] {
-        let cells = lesson.steps.prefix(step).flatMap(\.cells)
-        guard !cells.isEmpty else { return [] }
-        let wasQuick = session.interpreter.quickMode
-        session.interpreter.quickMode = true
-        defer { session.interpreter.quickMode = wasQuick }
-        var failed = 0
-        for cell in cells where !session.run(cell).succeeded { failed += 1 }
-        return [
-            "(re-ran the \(cells.count) cells of steps 1–\(step) in quick mode, so their variables are back"
-                + (failed > 0 ? "; \(failed) of them failed — :back to redo a step" : "") + ")"
-        ]
     }
 
     /// The current step's title, prose (with live values) and predict question.
@@ -208,6 +198,14 @@ public final class LessonTutor {
         progress.step = 0
         save()
         return ["lesson \(progress.lesson) reset"] + showStep()
+    }
+
+    /// Forgets the progress in every lesson and opens the first one.
+    public func resetAll() -> [String] {
+        progress = Progress()
+        save()
+        guard let first = course.entries.first?.number else { return ["all progress forgotten"] }
+        return ["all progress forgotten"] + open(first, step: 0)
     }
 
     func save() { store?.save(progress) }

@@ -5,6 +5,7 @@ import Lessons
 import Notebook
 import TensorCore
 import TextPlot
+import Workspace
 
 /// The read–eval–print loop. It owns the terminal: everything below it returns values or lines.
 public final class REPL {
@@ -16,18 +17,29 @@ public final class REPL {
     /// Cells that failed and commands that were refused: on a pipe, `ganbook` exits non-zero if any did.
     public private(set) var failures = 0
     /// The transcript of this session (cells and their plain output), for `:export`.
-    public private(set) var transcript: [(cell: String, output: [String])] = []
+    /// Cells from before a restart come back from the workspace, so it holds what the learner ran.
+    public private(set) var transcript: [KeptCell] = []
+    /// The workspace on disk (nil: variables live only as long as the process, as in tests).
+    public let workspace: WorkspaceKeeper?
+    /// A `:reset` waiting for the learner's "yes" (at a terminal).
+    var pendingReset: (() -> [String])?
+    /// Whether a person types the lines (a terminal): only then does `:reset` ask first.
+    var interactive = false
 
     public init(
-        session: Session, course: Course, data: DataDirectory, progress: ProgressStore? = nil,
+        session: Session, course: Course, data: DataDirectory, progress: ProgressStore? = nil, workspace: WorkspaceStore? = nil,
         write: @escaping (String) -> Void
     ) {
         self.session = session
         self.course = course
         self.tutor = LessonTutor(course: course, session: session, store: progress)
         self.data = data
+        self.workspace = workspace.map { WorkspaceKeeper(store: $0, session: session) }
         self.write = write
     }
+
+    /// The prompt: the tutor's, or the question of a `:reset` waiting for its answer.
+    var prompt: String { pendingReset == nil ? tutor.prompt : "type yes to confirm> " }
 
     public func banner() -> [String] {
         var lines = ["ganbook — see how neural networks learn to draw", "", "Lessons:"]
@@ -41,8 +53,14 @@ public final class REPL {
     /// Runs until end of input (Ctrl-D) or `:quit`. Opens `lesson` first (or the saved one).
     public func run(reader: inout some LineReader, lesson: Int? = nil) {
         tutor.takesGuessesFromLines = reader.isInteractive
+        interactive = reader.isInteractive
         for line in banner() { write(line) }
         for line in tutor.notices { write(line) }
+        if let workspace {
+            let (cells, lines) = workspace.restore()
+            transcript = cells
+            for line in lines { write(line) }
+        }
         let start = lesson ?? tutor.progress.lesson
         if course.entry(start)?.file != nil {
             for line in tutor.open(start, step: lesson == nil ? nil : 0) { write(line) }
@@ -51,16 +69,21 @@ public final class REPL {
             // A Ctrl-C pressed while output was being written, after the cell had ended, is not meant
             // for the next cell; one pressed at the prompt is readline's (it clears the line).
             interruptRequested.store(false, ordering: .relaxed)
-            guard let line = reader.readLine(prompt: tutor.prompt, prefill: tutor.prefill) else { break }
+            guard let line = reader.readLine(prompt: prompt, prefill: pendingReset == nil ? tutor.prefill : "") else { break }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed == ":quit" || trimmed == ":q" { break }
             for out in handle(trimmed) { write(out) }
         }
+        for line in workspace?.flush(cells: transcript) ?? [] { write(line) }
         write("bye")
     }
 
     /// The reply to one input line, as lines ready for the terminal.
     public func handle(_ line: String) -> [String] {
+        if let reset = pendingReset {
+            pendingReset = nil
+            return line.lowercased() == "yes" ? reset() : ["not reset: nothing changed"]
+        }
         if line.hasPrefix(":") { return command(line) }
         let (runIt, before) = tutor.take(line)
         guard runIt, !line.isEmpty else { return before }
@@ -73,10 +96,13 @@ public final class REPL {
 
     /// The same, and whether the cell ran without an error.
     func runCellReporting(_ cell: String) -> (lines: [String], succeeded: Bool) {
+        let start = Date()
         let result = session.run(cell)
         // A cell stopped by Ctrl-C was stopped on purpose: not a failure of the script.
         if let error = result.error, error.kind != .interrupted { failures += 1 }
-        transcript.append((cell, result.lines))
+        transcript.append(KeptCell(cell: cell, output: result.lines))
+        if transcript.count > 2 * WorkspaceStore.keptCells { transcript.removeFirst(transcript.count - WorkspaceStore.keptCells) }
+        let notices = workspace?.cellRan(seconds: Date().timeIntervalSince(start), cells: transcript) ?? []
         let color = session.interpreter.display.style.color
         let lines = result.outputs.flatMap { output -> [String] in
             switch output {
@@ -84,7 +110,7 @@ public final class REPL {
             case .picture(let canvas): return canvas.lines(color)
             }
         }
-        return (lines, result.succeeded)
+        return (lines + notices, result.succeeded)
     }
 
     public static let commands: [(name: String, help: String)] = [
@@ -97,8 +123,11 @@ public final class REPL {
         (":hint", "a hint for this step (again for the next one)"),
         (":check", "is this step done?"),
         (":answer GUESS", "answer the predict question (on a pipe, the only way to)"),
-        (":reset lesson", "start this lesson over"),
+        (":reset lesson", "start this lesson over with an empty workspace (files you saved stay)"),
+        (":reset all", "forget all progress and the workspace (files you saved stay)"),
         (":vars", "the session's variables with types and shapes"),
+        (":workspace", "where your variables are kept, how big, what it holds"),
+        (":cells [n]", "the last n cells you ran (default 10), kept across restarts"),
         (":seed [n]", "show the random seed, or restart the generator from n"),
         (":time <cell>", "run a cell and say how long it took"),
         (":export FILE.md", "write this session as a Markdown notebook of cells and outputs (--force: replace any file)"),
@@ -123,8 +152,19 @@ public final class REPL {
         case ":check": return tutor.check()
         case ":answer": return tutor.answer(argument)
         case ":reset":
-            guard argument == "lesson" else { return ["usage: :reset lesson"] }
-            return tutor.resetLesson()
+            guard argument == "lesson" || argument == "all" else { return ["usage: :reset lesson, or :reset all"] }
+            return reset(all: argument == "all")
+        case ":workspace":
+            return workspace?.store.describe() ?? ["this session keeps no workspace on disk"]
+        case ":cells":
+            guard let n = argument.isEmpty ? 10 : Int(argument), n > 0 else { return ["usage: :cells 10"] }
+            let shown = transcript.suffix(n)
+            guard !shown.isEmpty else { return ["no cells run yet"] }
+            return shown.enumerated().flatMap { i, kept in
+                kept.cell.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { j, line in
+                    (j == 0 ? String(format: "%4d  ", transcript.count - shown.count + i + 1) : "      ") + line
+                }
+            }
         case ":vars":
             return session.interpreter.variablesTable()
         case ":seed":
@@ -150,6 +190,21 @@ public final class REPL {
         }
     }
 
+    /// `:reset lesson` or `:reset all`: asks first at a terminal (it clears the variables); never deletes a learner's file.
+    func reset(all: Bool) -> [String] {
+        let count = session.interpreter.variables.keys.filter { $0 != "_" }.count
+        let run = { [self] () -> [String] in
+            workspace?.clear()
+            if workspace == nil { session.interpreter.variables = [:] }
+            transcript = []
+            return all ? tutor.resetAll() : tutor.resetLesson()
+        }
+        guard interactive, count > 0 else { return run() }
+        pendingReset = run
+        let what = all ? "forget your progress in every lesson" : "start lesson \(tutor.progress.lesson) over"
+        return ["this will \(what) and clear your \(count) variable\(count == 1 ? "" : "s") and kept cells; files you saved stay. Type yes to go on, anything else to keep everything."]
+    }
+
     func nearestCommand(_ name: String, _ names: [String]) -> String? {
         names.min { editDistance(name, $0) < editDistance(name, $1) }.flatMap { editDistance(name, $0) <= 2 ? $0 : nil }
     }
@@ -160,7 +215,7 @@ public final class REPL {
     /// Writes the transcript as Markdown (atomically) and says where.
     func exportMarkdown(to path: String, force: Bool = false) -> String {
         var text = REPL.exportHeader
-        for (cell, output) in transcript {
+        for (cell, output) in transcript.map({ ($0.cell, $0.output) }) {
             text += "```python\n\(cell)\n```\n"
             if !output.isEmpty { text += "```\n" + output.joined(separator: "\n") + "\n```\n" }
             text += "\n"

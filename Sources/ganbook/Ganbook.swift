@@ -5,6 +5,7 @@ import Lessons
 import Notebook
 import TensorCore
 import Terminal
+import Workspace
 
 @main
 struct Ganbook: ParsableCommand {
@@ -25,7 +26,7 @@ struct Ganbook: ParsableCommand {
     @Flag(help: "No colour.") var noColor = false
     @Option(help: "Seed of the session's random generator.") var seed: UInt64 = 0
     @Option(help: "Open lesson N (from its first step).") var lesson: Int?
-    @Flag(help: "Forget saved progress and start over.") var reset = false
+    @Flag(help: "Forget saved progress and the workspace (your variables) and start over; files you saved stay.") var reset = false
 
     func run() throws {
         retainFreedMemory()
@@ -38,8 +39,13 @@ struct Ganbook: ParsableCommand {
             session.interpreter.live = { live.handle($0, colorMode: style.color) }
         }
         let store = ProgressStore(path: paths.progressFile)
-        if reset { store.save(Progress()) }
-        let repl = REPL(session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, write: { print($0) })
+        let workspace = WorkspaceStore(folder: paths.workspaceFolder)
+        if reset {
+            store.save(Progress())
+            workspace.clear()
+        }
+        let repl = REPL(
+            session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, workspace: workspace, write: { print($0) })
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
             var reader = ReadlineReader(

@@ -21,7 +21,7 @@ struct Paths {
     var lessons: String { (project as NSString).appendingPathComponent("lessons") }
     var fetchScript: String { (project as NSString).appendingPathComponent("datasets/fetch.py") }
 
-    /// `$XDG_STATE_HOME/ganbook` (default `~/.local/state/ganbook`): history and progress.
+    /// `$XDG_STATE_HOME/ganbook` (default `~/.local/state/ganbook`): history, progress and the workspace.
     var state: String {
         let env = ProcessInfo.processInfo.environment
         let base =
@@ -31,6 +31,8 @@ struct Paths {
     }
 
     var progressFile: String { (state as NSString).appendingPathComponent("progress.json") }
+    /// The learner's variables and cells (`Workspace`).
+    var workspaceFolder: String { (state as NSString).appendingPathComponent("workspace") }
 
     private static func findProject() -> String {
         let fm = FileManager.default
