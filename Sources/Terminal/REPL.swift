@@ -155,7 +155,7 @@ public final class REPL {
             guard argument == "lesson" || argument == "all" else { return ["usage: :reset lesson, or :reset all"] }
             return reset(all: argument == "all")
         case ":workspace":
-            return workspace?.store.describe() ?? ["this session keeps no workspace on disk"]
+            return workspace?.describe() ?? ["this session keeps no workspace on disk"]
         case ":cells":
             guard let n = argument.isEmpty ? 10 : Int(argument), n > 0 else { return ["usage: :cells 10"] }
             let shown = transcript.suffix(n)

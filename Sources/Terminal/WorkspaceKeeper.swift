@@ -9,8 +9,8 @@ import Workspace
 public final class WorkspaceKeeper {
     public let store: WorkspaceStore
     let session: Session
-    /// Quick cells within this many seconds of the last save wait for the next save (cells that take
-    /// longer, like training, are saved at once).
+    /// Quick cells within this many seconds of the last save (or less, when saving is cheap) wait for
+    /// the next save; cells that take longer, like training, are saved at once.
     static let quietSeconds = 3.0
     static let longCellSeconds = 0.5
     private var lastSave = Date.distantPast
@@ -19,6 +19,8 @@ public final class WorkspaceKeeper {
     private var reportedUnsaved: [String] = []
     /// Why the last save failed, reported once until a save works again.
     private var reportedFailure: String?
+    /// The last save, for `:workspace` (how long it took, how big it was).
+    public private(set) var lastSaved: WorkspaceStore.Saved?
 
     public init(store: WorkspaceStore, session: Session) {
         self.store = store
@@ -36,7 +38,10 @@ public final class WorkspaceKeeper {
             let when = opened.savedAt.map { " (saved \(f.string(from: $0)))" } ?? ""
             let names = session.interpreter.variables.keys.filter { $0 != "_" }.sorted()
             let shown = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "")
-            lines.insert("your workspace is back\(when): \(names.count) variable\(names.count == 1 ? "" : "s")" + (names.isEmpty ? "" : " — \(shown)") + "; nothing was re-run (:workspace)", at: 0)
+            // A workspace without variables (a reset, then only failed cells) is not news; its cells still come back.
+            if !names.isEmpty {
+                lines.insert("your workspace is back\(when): \(names.count) variable\(names.count == 1 ? "" : "s")" + (names.isEmpty ? "" : " — \(shown)") + "; nothing was re-run (:workspace)", at: 0)
+            }
             lastSave = Date()
         }
         return (opened.cells, lines)
@@ -45,7 +50,10 @@ public final class WorkspaceKeeper {
     /// After a cell ran for `seconds`: saves when it is due. Returns a notice to show, if any.
     public func cellRan(seconds: Double, cells: [KeptCell]) -> [String] {
         dirty = true
-        guard seconds >= WorkspaceKeeper.longCellSeconds || Date().timeIntervalSince(lastSave) >= WorkspaceKeeper.quietSeconds else { return [] }
+        // Saving costs at most a twentieth of the time between saves: a small workspace is saved after
+        // every cell a person types, a big one at least every few seconds.
+        let gap = min(WorkspaceKeeper.quietSeconds, 20 * (lastSaved?.seconds ?? 0))
+        guard seconds >= WorkspaceKeeper.longCellSeconds || Date().timeIntervalSince(lastSave) >= gap else { return [] }
         return save(cells: cells)
     }
 
@@ -55,7 +63,7 @@ public final class WorkspaceKeeper {
     func save(cells: [KeptCell]) -> [String] {
         do throws(FileProblem) {
             let saved = try store.save(session.interpreter, cells: cells)
-            (lastSave, dirty, reportedFailure) = (Date(), false, nil)
+            (lastSave, dirty, reportedFailure, lastSaved) = (Date(), false, nil, saved)
             guard !saved.unsaved.isEmpty, saved.unsaved != reportedUnsaved else {
                 reportedUnsaved = saved.unsaved
                 return []
@@ -67,6 +75,16 @@ public final class WorkspaceKeeper {
             reportedFailure = error.message
             return ["note: your workspace could not be saved (\(error.message)); your variables will not survive a restart until it can"]
         }
+    }
+
+    /// `:workspace`: the store's description and the cost of the last save.
+    public func describe() -> [String] {
+        var lines = store.describe()
+        if let saved = lastSaved {
+            let ms = String(format: "%.0f", saved.seconds * 1000)
+            lines.append("  last save: \(ms) ms for \(WorkspaceStore.size(saved.bytes)) (after long cells at once, after quick ones when it costs under 5% of the time, and when you leave)")
+        }
+        return lines
     }
 
     /// Forgets the workspace: the session's variables, and the saved copy (never a file the learner saved).

@@ -154,7 +154,7 @@ public struct WorkspaceStore {
         return lines
     }
 
-    static func size(_ bytes: Int) -> String {
+    public static func size(_ bytes: Int) -> String {
         bytes < 1 << 20 ? String(format: "%.1f KB", Double(bytes) / 1024) : String(format: "%.1f MB", Double(bytes) / Double(1 << 20))
     }
 

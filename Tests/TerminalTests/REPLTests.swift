@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import Workspace
 
 @testable import Lessons
 @testable import Notebook
@@ -13,26 +14,32 @@ final class Harness {
     let repl: REPL
     let store: ProgressStore
 
-    init(lesson: String = Harness.sampleLesson) {
+    /// Where the workspace is kept, when the harness keeps one (`keepsWorkspace`).
+    let workspace: WorkspaceStore?
+
+    init(lesson: String = Harness.sampleLesson, keepsWorkspace: Bool = false) {
         folder = NSTemporaryDirectory() + "ganbook-repl-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: folder + "/lessons", withIntermediateDirectories: true)
         try! lesson.write(toFile: folder + "/lessons/01-sample.md", atomically: true, encoding: .utf8)
         store = ProgressStore(path: folder + "/state/progress.json")
-        let session = Session(seed: 0, dataDirectory: DataDirectory(root: folder + "/none"))
-        var lines: [String] = []
-        repl = REPL(
-            session: session, course: Course(lessonsFolder: folder + "/lessons"), data: DataDirectory(root: folder + "/none"),
-            progress: store, write: { lines.append($0) })
-        _ = lines
-        self.collect = { lines }
+        workspace = keepsWorkspace ? WorkspaceStore(folder: folder + "/state/workspace") : nil
+        repl = REPL(session: Harness.session(in: folder), course: Course(lessonsFolder: folder + "/lessons"), data: DataDirectory(root: folder + "/none"), write: { _ in })
     }
-    private var collect: () -> [String] = { [] }
+
+    /// A fresh session whose relative file names mean `folder` (never the checkout).
+    static func session(in folder: String) -> Session {
+        let session = Session(seed: 0, dataDirectory: DataDirectory(root: folder + "/none"))
+        session.interpreter.settings.folder = folder
+        return session
+    }
 
     /// Runs the script; returns everything written and the reader (for its prompts and prefills).
-    func run(_ script: [String]) -> (lines: [String], reader: ScriptedLineReader) {
+    /// `restart`: a new process, as it were — a fresh session, with only what is on disk carried over.
+    func run(_ script: [String], restart: Bool = false) -> (lines: [String], reader: ScriptedLineReader) {
         var reader = ScriptedLineReader(script)
         var written: [String] = []
-        let repl = REPL(session: self.repl.session, course: self.repl.course, data: self.repl.data, progress: store, write: { written.append($0) })
+        let session = restart ? Harness.session(in: folder) : self.repl.session
+        let repl = REPL(session: session, course: self.repl.course, data: self.repl.data, progress: store, workspace: workspace, write: { written.append($0) })
         repl.run(reader: &reader)
         return (written, reader)
     }
@@ -130,6 +137,84 @@ struct REPLTests {
         let (lines, reader) = h.run([])
         #expect(lines.contains("── Step 2/3: Predict a sum ──"))
         #expect(reader.prompts.first == "your guess> ")
+    }
+
+    static let savingLesson = """
+        # Saving
+
+        ## Make a network
+
+        ```cell
+        net = Linear(2, 1)
+        opt = SGD(net.parameters(), lr=0.1)
+        ```
+
+        ```check
+        net.weight.shape == [1, 2]
+        ```
+
+        ## Save it
+
+        ```cell
+        save_model(net, "mine.safetensors")
+        ```
+
+        ```check
+        net.weight.shape == [1, 2]
+        ```
+
+        ## Take a step
+
+        ```cell
+        loss = net(ones(3, 2)).sum()
+        loss.backward()
+        opt.step()
+        ```
+
+        ```check
+        loss.item() != 0
+        ```
+        """
+
+    @Test("a restart brings the workspace back as it was: nothing is re-run, and a file the learner saved is never written")
+    func workspaceSurvivesRestart() throws {
+        let h = Harness(lesson: Self.savingLesson, keepsWorkspace: true)
+        let saved = h.folder + "/mine.safetensors"
+        let (first, _) = h.run(["", "", "", "zz = 42", "print(net.weight)"])
+        #expect(first.contains { $0.hasPrefix("saved") && $0.contains("mine.safetensors") }, "\(first)")
+        let weight = try #require(first.last { $0.contains("tensor(") })
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: saved))
+        let modified = try FileManager.default.attributesOfItem(atPath: saved)[.modificationDate] as? Date
+        Thread.sleep(forTimeInterval: 0.05)
+
+        // The tutor reopens at step 3 with net and opt as they were: its cell runs on them, and the
+        // save of step 2 is not run again.
+        let (second, reader) = h.run(["zz", "print(net.weight)", ":cells", "", "", ""], restart: true)
+        #expect(second.contains { $0.hasPrefix("your workspace is back") && $0.contains("nothing was re-run") }, "\(second)")
+        #expect(second.contains("42"))
+        #expect(second.contains(weight))
+        #expect(second.contains { $0.contains("zz = 42") }, "the learner's own cells are kept")
+        #expect(reader.prefills.contains { $0.hasPrefix("loss = net(ones(3, 2))") })
+        #expect(second.contains("✓ step 3 done"), "\(second)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: saved)) == bytes)
+        #expect(try FileManager.default.attributesOfItem(atPath: saved)[.modificationDate] as? Date == modified)
+
+        // :reset lesson forgets the variables and the saved workspace, never the learner's file.
+        let (third, _) = h.run([":reset lesson", "yes", "zz"], restart: true)
+        #expect(third.contains { $0.contains("'zz' is not defined") }, "\(third)")
+        let (fourth, _) = h.run(["zz"], restart: true)
+        #expect(!fourth.contains { $0.hasPrefix("your workspace is back") }, "\(fourth)")
+        #expect(fourth.contains { $0.contains("'zz' is not defined") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: saved)) == bytes)
+    }
+
+    @Test("at a terminal, :reset asks first; anything but yes keeps the workspace")
+    func resetAsks() {
+        let h = Harness(keepsWorkspace: true)
+        let (lines, reader) = h.run(["zz = 1", ":reset lesson", "no", "zz", ":reset all", "yes", "zz"])
+        #expect(reader.prompts.contains("type yes to confirm> "))
+        #expect(lines.contains("1"), "after 'no', zz is still there")
+        #expect(lines.contains { $0.contains("'zz' is not defined") }, "after 'yes', it is gone")
     }
 
     @Test("commands: unknown ones get a suggestion; :seed, :vars, :time, :export")
