@@ -7,9 +7,23 @@ public struct Progress: Codable, Equatable, Sendable {
     public var step: Int
     /// Steps finished, per lesson number.
     public var completed: [Int: Set<Int>]
+    /// How many of the current step's cells have run: with the workspace back, a restart pre-types the
+    /// next one, not the step's first (which might be `gan = GAN(…)`, replacing a trained GAN).
+    public var cell: Int
 
-    public init(lesson: Int = 1, step: Int = 0, completed: [Int: Set<Int>] = [:]) {
-        (self.lesson, self.step, self.completed) = (lesson, step, completed)
+    public init(lesson: Int = 1, step: Int = 0, completed: [Int: Set<Int>] = [:], cell: Int = 0) {
+        (self.lesson, self.step, self.completed, self.cell) = (lesson, step, completed, cell)
+    }
+
+    enum CodingKeys: String, CodingKey { case lesson, step, completed, cell }
+
+    /// Progress files from before `cell` was kept read as "at the step's first cell".
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lesson = try c.decode(Int.self, forKey: .lesson)
+        step = try c.decode(Int.self, forKey: .step)
+        completed = try c.decode([Int: Set<Int>].self, forKey: .completed)
+        cell = try c.decodeIfPresent(Int.self, forKey: .cell) ?? 0
     }
 
     /// Lesson numbers and steps a real progress file can hold; anything else is a damaged file (a
@@ -20,6 +34,7 @@ public struct Progress: Codable, Equatable, Sendable {
     var problem: String? {
         if !Progress.lessons.contains(lesson) { return "'lesson' is \(lesson), not a lesson number" }
         if !Progress.steps.contains(step) { return "'step' is \(step), not a step number" }
+        if !Progress.steps.contains(cell) { return "'cell' is \(cell), not a cell number" }
         for (l, done) in completed {
             if !Progress.lessons.contains(l) { return "'completed' names lesson \(l)" }
             if let s = done.first(where: { !Progress.steps.contains($0) }) { return "'completed' names step \(s) of lesson \(l)" }

@@ -9,61 +9,80 @@ import Notebook
 /// A condition is evaluated in the learner's session, so the sentence that is shown is the one that
 /// the numbers support. Conditions may nest, may span lines, and may have `{elif condition}` branches.
 extension Session {
-    /// A paragraph (or a whole block of prose) with its conditions resolved and its values filled in.
-    /// A condition that fails to evaluate shows as `{?if condition: message}`, so lesson tests catch it.
+    /// A paragraph (or a whole block of prose) with its conditions resolved and its values filled in,
+    /// then wrapped to the display's width (at most `proseWidth`) and its inline Markdown shown as
+    /// terminal styles, or plainly without colour. Wrapping comes after the values go in, so a long
+    /// number never breaks a word. A condition that fails to evaluate shows as
+    /// `{?if condition: message}`, so lesson tests catch it.
     public func interpolate(lines: [String]) -> [String] {
         let resolved = resolveConditions(lines.joined(separator: "\n"))
+        let width = min(Session.proseWidth, interpreter.display.width - 1)
+        let styled = interpreter.display.style.color != .none
         var out: [String] = []
+        // The running paragraph, or list item (with its marker and the indent of its next lines).
         var paragraph: [String] = []
+        var item: (marker: String, indent: String)?
         func flush() {
-            if !paragraph.isEmpty { out += Session.wrap(paragraph.joined(separator: " "), width: Session.proseWidth) }
+            if !paragraph.isEmpty {
+                let text = paragraph.joined(separator: " ")
+                out += InlineMarkdown.wrap(text, width: width, first: item?.marker ?? "", rest: item?.indent ?? "", styled: styled)
+            }
             paragraph = []
+            item = nil
         }
         for line in resolved.components(separatedBy: "\n") {
             let filled = interpolate(line)
-            if Session.isPlainProse(line) {
+            if let item, !paragraph.isEmpty, line.hasPrefix(item.indent), !line.dropFirst(item.indent.count).hasPrefix(" "),
+                !filled.trimmed.isEmpty
+            {
+                paragraph.append(filled.trimmed)
+                continue
+            }
+            if Session.isPlainProse(line), item == nil {
                 paragraph.append(filled.trimmed)
                 continue
             }
             flush()
+            if let marker = Session.listMarker(filled) {
+                item = (marker, String(repeating: " ", count: marker.count))
+                paragraph = [String(filled.dropFirst(marker.count)).trimmed]
+                continue
+            }
+            if Session.isPlainProse(line) {
+                paragraph.append(filled.trimmed)
+                continue
+            }
             // A condition that filled a line with nothing leaves no blank line behind.
             if filled.trimmed.isEmpty, out.last?.trimmed.isEmpty ?? true { continue }
-            out.append(filled)
+            // Tables and indented code keep their columns: their markers stay as written.
+            let keepsColumns = filled.hasPrefix("|") || filled.hasPrefix("    ")
+            out.append(keepsColumns ? filled : InlineMarkdown.line(InlineMarkdown.glyphs(filled), styled: styled))
         }
         flush()
         while out.last?.trimmed.isEmpty == true { out.removeLast() }
         return out
     }
 
-    /// Lessons are written in lines of about this width; a paragraph whose numbers or conditions
-    /// changed its length is wrapped again to it.
+    /// Lessons are written in lines of about this width; prose is wrapped again to it, or to a
+    /// narrower terminal.
     static let proseWidth = 100
 
     /// A line of running text: not blank, not indented (a list item's continuation, code), not a
     /// list item, quote, table or heading. Only such lines are joined and wrapped again.
     static func isPlainProse(_ line: String) -> Bool {
         guard let first = line.first, first != " ", first != "\t" else { return false }
-        if "-*>|#`".contains(first) { return false }
-        if first.isNumber, let dot = line.firstIndex(of: "."), line[..<dot].allSatisfy(\.isNumber) { return false }
+        if line.hasPrefix("```") || listMarker(line) != nil { return false }
+        if "->|#".contains(first) { return false }
         return true
     }
 
-    /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if current.isEmpty {
-                current = String(word)
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+    /// The marker of a list item (`- `, `* `, `12. `), if the line starts one.
+    static func listMarker(_ line: String) -> String? {
+        if line.hasPrefix("- ") || line.hasPrefix("* ") { return String(line.prefix(2)) }
+        guard let dot = line.firstIndex(of: "."), line.index(after: dot) < line.endIndex, line[line.index(after: dot)] == " ",
+            !line[..<dot].isEmpty, line[..<dot].allSatisfy(\.isNumber)
+        else { return nil }
+        return String(line[...line.index(after: dot)])
     }
 
     /// Replaces every top-level `{if …}…{end}` by its chosen branch, recursively.

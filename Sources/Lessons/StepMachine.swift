@@ -46,6 +46,14 @@ public struct StepMachine {
         return Shown(prose: prose, brokenValue: prose.first { $0.contains("{?") }, question: step.predict?.question)
     }
 
+    /// Carries on after the first `cells` of the step's cells ran (before a restart, with the
+    /// workspace back): any predict question was asked then, so it is not asked again.
+    public mutating func resume(after cells: Int) {
+        guard cells > 0, phase != .finished else { return }
+        phase = .cells
+        cellIndex = min(cells, step.cells.count)
+    }
+
     /// The learner's guess (nil: they skipped); the cells come next.
     public mutating func takeGuess(_ text: String?) {
         guard phase == .guessing else { return }

@@ -53,6 +53,9 @@ public final class LessonTutor {
             lesson = l
             if progress.lesson != number { progress.step = 0 }
             progress.lesson = number
+            let resumes = step == nil && progress.cell > 0 && !session.interpreter.variables.isEmpty
+            let cellsRun = progress.cell
+            if step != nil { progress.cell = 0 }
             progress.step = min(max(step ?? progress.step, 0), l.steps.count - 1)
             save()
             var lines = ["", "Lesson \(number): \(l.title)"] + l.readsReport(for: session)
@@ -63,7 +66,19 @@ public final class LessonTutor {
                 // overwrite the files they save.
                 lines += ["(your variables from steps 1–\(progress.step) are not here — the workspace was cleared or never saved: :back to redo steps, or :reset lesson to start over)"]
             }
-            return lines + showStep()
+            lines += showStep()
+            if resumes, var walk = machine {
+                // The workspace holds what those cells made: pre-type the next one, not the first again.
+                walk.resume(after: cellsRun)
+                machine = walk
+                progress.cell = walk.cellIndex
+                let ran = walk.cellIndex == 1 ? "its first cell" : "its first \(walk.cellIndex) cells"
+                lines += ["(you ran \(ran) before you left; " + (walk.cellsDone ? "run :check when you are ready)" : "the next one is pre-typed)")]
+            } else {
+                progress.cell = 0
+            }
+            save()
+            return lines
         }
     }
 
@@ -75,6 +90,11 @@ public final class LessonTutor {
         }
         let walk = StepMachine(step, number: progress.step + 1, asksGuess: true)
         machine = walk
+        // Shown again (:step), a step starts over at its first cell.
+        if progress.cell != 0 {
+            progress.cell = 0
+            save()
+        }
         hintIndex = 0
         let shown = walk.show(in: session)
         var lines = ["", "── Step \(walk.number)/\(lesson!.steps.count): \(step.title) ──"] + shown.prose
@@ -114,6 +134,8 @@ public final class LessonTutor {
         if succeeded, let pending = walk.nextCell, LessonTutor.sameCell(line, pending) {
             walk.cellTaken()
             machine = walk
+            progress.cell = walk.cellIndex
+            save()
         }
         guard walk.cellsDone else { return [] }
         return finishStepIfDone()
@@ -167,6 +189,7 @@ public final class LessonTutor {
             return ["", "🎉 lesson \(progress.lesson) finished" + (nextLesson.map { " — :lesson \($0) for the next one" } ?? "")]
         }
         progress.step += 1
+        progress.cell = 0
         save()
         return showStep()
     }
@@ -174,6 +197,7 @@ public final class LessonTutor {
     public func back() -> [String] {
         guard lesson != nil, progress.step > 0 else { return ["already at the first step"] }
         progress.step -= 1
+        progress.cell = 0
         save()
         return showStep()
     }
@@ -196,6 +220,7 @@ public final class LessonTutor {
         guard lesson != nil else { return ["no lesson open"] }
         progress.completed[progress.lesson] = []
         progress.step = 0
+        progress.cell = 0
         save()
         return ["lesson \(progress.lesson) reset"] + showStep()
     }

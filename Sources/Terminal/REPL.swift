@@ -13,7 +13,7 @@ public final class REPL {
     public let course: Course
     public let tutor: LessonTutor
     public let data: DataDirectory
-    private let write: (String) -> Void
+    private let output: (String) -> Void
     /// Cells that failed and commands that were refused: on a pipe, `ganbook` exits non-zero if any did.
     public private(set) var failures = 0
     /// The transcript of this session (cells and their plain output), for `:export`.
@@ -25,6 +25,9 @@ public final class REPL {
     var pendingReset: (() -> [String])?
     /// Whether a person types the lines (a terminal): only then does `:reset` ask first.
     var interactive = false
+    /// The terminal's width now, asked before each line (nil on a pipe): a window made narrower or wider
+    /// gets prose, grids and panels drawn to its new width.
+    public var measureWidth: (() -> Int)?
 
     public init(
         session: Session, course: Course, data: DataDirectory, progress: ProgressStore? = nil, workspace: WorkspaceStore? = nil,
@@ -35,7 +38,13 @@ public final class REPL {
         self.tutor = LessonTutor(course: course, session: session, store: progress)
         self.data = data
         self.workspace = workspace.map { WorkspaceKeeper(store: $0, session: session) }
-        self.write = write
+        self.output = write
+    }
+
+    /// One line out; at a terminal, a message wider than the window is wrapped at spaces (`LineFit`).
+    private func write(_ line: String) {
+        guard let width = measureWidth?() else { return output(line) }
+        for part in LineFit.fit(line, width: width) { output(part) }
     }
 
     /// The prompt: the tutor's, or the question of a `:reset` waiting for its answer.
@@ -54,6 +63,7 @@ public final class REPL {
     public func run(reader: inout some LineReader, lesson: Int? = nil) {
         tutor.takesGuessesFromLines = reader.isInteractive
         interactive = reader.isInteractive
+        if let width = measureWidth?() { session.interpreter.display.width = max(width, 40) }
         for line in banner() { write(line) }
         for line in tutor.notices { write(line) }
         if let workspace {
@@ -72,6 +82,7 @@ public final class REPL {
             guard let line = reader.readLine(prompt: prompt, prefill: pendingReset == nil ? tutor.prefill : "") else { break }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed == ":quit" || trimmed == ":q" { break }
+            if let width = measureWidth?() { session.interpreter.display.width = max(width, 40) }
             for out in handle(trimmed) { write(out) }
         }
         for line in workspace?.flush(cells: transcript) ?? [] { write(line) }

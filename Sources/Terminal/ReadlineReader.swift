@@ -21,6 +21,8 @@ public struct ReadlineReader: LineReader {
         rl_completer_word_break_characters = UnsafePointer(strdup("\t\n \"\\'`@$><=;|&{(,[+-*/%"))
         rl_attempted_completion_function = completeWord
         rl_signal_event_hook = clearLineOnInterrupt
+        // Ctrl-D leaves from any prompt, also when a lesson cell is pre-typed there (see deleteOrLeave).
+        rl_bind_key(4, deleteOrLeave)
     }
 
     public mutating func readLine(prompt: String) -> String? {
@@ -32,8 +34,10 @@ public struct ReadlineReader: LineReader {
         pendingPrefill = prefill
         rl_startup_hook = prefill.isEmpty ? nil : insertPrefill
         defer { rl_startup_hook = nil }
+        leaveRequested = false
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
+        if leaveRequested { return nil }
         let line = String(cString: raw)
         if !line.trimmingCharacters(in: .whitespaces).isEmpty {
             add_history(raw)
@@ -53,6 +57,18 @@ public struct ReadlineReader: LineReader {
 nonisolated(unsafe) private var completionSource: ((String) -> [String])?
 nonisolated(unsafe) private var completionCandidates: [String] = []
 nonisolated(unsafe) private var pendingPrefill = ""
+
+/// Ctrl-D with nothing under the cursor (the end of a pre-typed cell, or of anything typed) leaves,
+/// as it does on an empty line; with characters after the cursor it deletes one, as readline does.
+/// readline itself sees end-of-file only on an empty line, so a pre-typed cell would trap the learner.
+private func deleteOrLeave(_ count: Int32, _ key: Int32) -> Int32 {
+    guard rl_point >= rl_end else { return rl_delete(count, key) }
+    leaveRequested = true
+    rl_crlf()  // the pre-typed line stays on screen; "bye" goes below it
+    rl_done = 1
+    return 0
+}
+nonisolated(unsafe) private var leaveRequested = false
 
 private func insertPrefill() -> Int32 {
     rl_insert_text(pendingPrefill)

@@ -1,16 +1,28 @@
 /// Matrices and filters as coloured cells, with a legend; a 2-D field with points drawn over it.
 public enum Heatmap {
-    /// The colour of `f` ∈ 0…1 on the sequential scale (dark → light), or on the diverging scale
-    /// (f = 0 blue, 0.5 white, 1 red) for signed data.
+    /// The colour of `f` ∈ 0…1 on the sequential scale (viridis: dark violet → blue → green → yellow,
+    /// even in lightness and readable with any kind of colour blindness), or on the diverging scale
+    /// (f = 0 blue, 0.5 white, 1 red) for signed data. Never red against green.
     static func color(_ f: Double, diverging: Bool) -> Color {
         let t = min(max(f, 0), 1)
-        guard diverging else { return .gray(0.1 + 0.9 * t) }
+        guard diverging else { return viridis(t) }
         if t < 0.5 {
             let u = t / 0.5  // 0 → strong blue, 1 → white
             return .rgb(0.15 + 0.85 * u, 0.35 + 0.65 * u, 1.0)
         }
         let u = (t - 0.5) / 0.5  // 0 → white, 1 → strong red
         return .rgb(1.0, 1.0 - 0.8 * u, 1.0 - 0.85 * u)
+    }
+
+    /// Viridis (matplotlib's default colour map) through five of its points, linearly between them.
+    static func viridis(_ t: Double) -> Color {
+        let stops: [(Double, Double, Double)] = [
+            (0.267, 0.005, 0.329), (0.230, 0.322, 0.546), (0.128, 0.567, 0.551), (0.370, 0.789, 0.383), (0.993, 0.906, 0.144),
+        ]
+        let x = min(max(t, 0), 1) * Double(stops.count - 1)
+        let i = min(Int(x), stops.count - 2), u = x - Double(i)
+        let (a, b) = (stops[i], stops[i + 1])
+        return .rgb(a.0 + (b.0 - a.0) * u, a.1 + (b.1 - a.1) * u, a.2 + (b.2 - a.2) * u)
     }
 
     static let asciiRamp: [Character] = [".", ":", "-", "=", "+", "*", "#", "%", "@"]
@@ -78,6 +90,13 @@ public enum Heatmap {
         public init(x: Double, y: Double, kind: Int) { (self.x, self.y, self.kind) = (x, y, kind) }
     }
 
+    /// A field cell's shade: the diverging scale (0 blue, ½ white, 1 red) softened towards white, so the
+    /// points drawn over it stay readable. It used to run from red to green, which many cannot tell apart.
+    static func fieldColor(_ v: Double) -> Color {
+        let (r, g, b) = ANSI.rgb(color(v, diverging: true))
+        return .rgb(0.35 + 0.65 * r, 0.35 + 0.65 * g, 0.35 + 0.65 * b)
+    }
+
     /// A field of values in 0…1 over a grid (`values[row][col]`, row 0 at the top = largest y), shaded,
     /// with points overlaid: e.g. where the treasurer says "real", with real and fake coins on top.
     /// `marks` are the glyphs per point kind (default "o" real, "x" fake).
@@ -94,7 +113,7 @@ public enum Heatmap {
                 let v = min(max(values[r][c], 0), 1)
                 canvas[c + 1, r] =
                     style.color != .none
-                    ? Cell(" ", background: .rgb(0.95 - 0.6 * v, 0.55 + 0.35 * v, 0.55 - 0.2 * v))
+                    ? Cell(" ", background: fieldColor(v))
                     : Cell(ramp[bucket(v, count: ramp.count)])
             }
         }

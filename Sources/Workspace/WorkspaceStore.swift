@@ -145,9 +145,11 @@ public struct WorkspaceStore {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        // `_` (the last result) is kept too, but it is not one of the learner's names.
+        let names = manifest.variables.map(\.name).filter { $0 != "_" }
         var lines = [
             "workspace: \(folder)", "  \(Self.size(bytes)), saved \(f.string(from: Date(timeIntervalSince1970: manifest.savedAt)))",
-            "  \(manifest.variables.count) variables: " + manifest.variables.map(\.name).joined(separator: ", "),
+            "  \(names.count) variable\(names.count == 1 ? "" : "s"): " + names.joined(separator: ", "),
             "  \(manifest.cells.count) of your cells kept (:cells to see them, :export to write them)",
         ]
         if !manifest.unsaved.isEmpty { lines.append("  not kept: " + manifest.unsaved.joined(separator: ", ")) }

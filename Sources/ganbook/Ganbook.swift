@@ -45,7 +45,9 @@ struct Ganbook: ParsableCommand {
             workspace.clear()
         }
         let repl = REPL(
-            session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, workspace: workspace, write: { print($0) })
+            session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, workspace: workspace,
+            write: { print(ascii ? ASCIIText.fold($0) : $0) })
+        if isatty(STDOUT_FILENO) == 1 { repl.measureWidth = { TerminalStyle.width } }
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
             var reader = ReadlineReader(

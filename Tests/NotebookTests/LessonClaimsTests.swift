@@ -24,8 +24,40 @@ struct ConditionalProseTests {
         let lines = s.interpolate(lines: ["Start {if x > 2}" + long, "more{else}nothing{end} end."])
         #expect(lines.allSatisfy { $0.count <= Session.proseWidth })
         #expect(lines.joined(separator: " ") == "Start " + long + "more end.")
-        // Lists and indented lines keep their own lines.
-        #expect(s.interpolate(lines: ["- one {x}", "  two", "three"]) == ["- one 3", "  two", "three"])
+        // A list item and its indented lines are one item, wrapped with a hanging indent.
+        #expect(s.interpolate(lines: ["- one {x}", "  two", "three"]) == ["- one 3 two", "three"])
+        #expect(s.interpolate(lines: ["    code  stays", "| a | `b` |"]) == ["    code  stays", "| a | `b` |"])
+    }
+
+    @Test("prose is wrapped to the display's width, lists with a hanging indent")
+    func narrowScreen() {
+        let s = makeSession(width: 40)
+        let long = (1...30).map { "w\($0)" }.joined(separator: " ")
+        let lines = s.interpolate(lines: [long, "", "- " + long])
+        #expect(lines.allSatisfy { $0.count <= 39 }, "\(lines)")
+        let item = lines.drop { !$0.hasPrefix("- ") }
+        #expect(item.count > 1 && item.dropFirst().allSatisfy { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }, "\(lines)")
+        #expect(lines.joined(separator: " ").contains("w9 w10"))
+    }
+
+    @Test("inline Markdown: terminal styles with colour, plain text without; a lone * stays")
+    func inlineMarkdown() {
+        let s = makeSession()
+        _ = s.run("x = 3")
+        let text = ["Run `gan.step()` and **look** at *it*: 2 * {x} = {2 * x}, a*b stays."]
+        #expect(s.interpolate(lines: text) == ["Run gan.step() and look at it: 2 * 3 = 6, a*b stays."])
+        s.interpreter.display.style = .color256
+        let styled = s.interpolate(lines: text).joined()
+        #expect(styled.contains("\u{1B}[36mgan.step()\u{1B}[0m"))
+        #expect(styled.contains("\u{1B}[1mlook\u{1B}[0m"))
+        #expect(styled.contains("\u{1B}[3mit\u{1B}[0m"))
+        // Escapes take no columns: a styled paragraph breaks where its plain twin does.
+        let long = Array(repeating: "**bold** `code` word", count: 12).joined(separator: " ")
+        let styledLines = s.interpolate(lines: [long])
+        s.interpreter.display.style = .plain
+        let plainLines = s.interpolate(lines: [long])
+        #expect(styledLines.map { $0.replacingOccurrences(of: "\u{1B}[1m", with: "").replacingOccurrences(of: "\u{1B}[36m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "") } == plainLines)
+        #expect(plainLines.count > 1)
     }
 
     @Test("a condition that fails to evaluate is shown, so a lesson run fails on it")

@@ -208,6 +208,21 @@ struct REPLTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: saved)) == bytes)
     }
 
+    @Test("a restart in the middle of a step pre-types its next cell, not its first again")
+    func resumeMidStep() {
+        let h = Harness(lesson: Self.savingLesson, keepsWorkspace: true)
+        _ = h.run([""])  // step 1's first cell: net = Linear(2, 1)
+        let (lines, reader) = h.run([""], restart: true)
+        #expect(reader.prefills.first == "opt = SGD(net.parameters(), lr=0.1)", "\(reader.prefills)")
+        #expect(lines.contains("(you ran its first cell before you left; the next one is pre-typed)"), "\(lines)")
+        #expect(lines.contains("✓ step 1 done"), "\(lines)")
+        // Without the workspace the step starts over at its first cell.
+        let bare = Harness(lesson: Self.savingLesson)
+        _ = bare.run([""])
+        let (_, fresh) = bare.run([], restart: true)
+        #expect(fresh.prefills.first == "net = Linear(2, 1)", "\(fresh.prefills)")
+    }
+
     @Test("at a terminal, :reset asks first; anything but yes keeps the workspace")
     func resetAsks() {
         let h = Harness(keepsWorkspace: true)
@@ -307,6 +322,49 @@ struct ProcessTests {
         let (failed, failedStatus) = try run(["--no-color"], input: "x = 1\nnope(2)\nx\n", environment: ["XDG_STATE_HOME": state])
         #expect(failed.contains("name error: 'nope' is not defined"))
         #expect(failedStatus == 1)
+    }
+
+    /// Rounds of `kill -9`; `GANBOOK_KILL_ROUNDS=50` runs the fifty by hand.
+    static var killRounds: Int { ProcessInfo.processInfo.environment["GANBOOK_KILL_ROUNDS"].flatMap { Int($0) } ?? 8 }
+
+    @Test("kill -9 at any moment, during training or a save: the restart brings back a complete workspace")
+    func killedAnywhere() throws {
+        guard FileManager.default.fileExists(atPath: ProcessTests.executable) else { return }
+        let state = NSTemporaryDirectory() + "ganbook-kill-" + UUID().uuidString
+        let env = ["XDG_STATE_HOME": state]
+        // k counts the GAN's steps, so a workspace mixing two saves would show k != gan.steps.
+        let (made, _) = try run(["--no-color"], input: "gan = GAN(arch=\"mlp\", batch=16)\nk = 0\n", environment: env)
+        #expect(!made.contains("error"), "\(made)")
+        var generator = SystemRandomNumberGenerator()
+        var lastK = 0
+        for round in 0..<ProcessTests.killRounds {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
+            p.arguments = ["--no-color"]
+            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            let inPipe = Pipe()
+            p.standardOutput = FileHandle.nullDevice
+            p.standardInput = inPipe
+            try p.run()
+            // Cheap cells, each followed by a save (a few ms), and now and then a longer training cell.
+            let cells = (0..<400).map { $0 % 50 == 49 ? "gan.train(steps=40); k = k + 40" : "gan.step(); k = k + 1" }
+            inPipe.fileHandleForWriting.write(Data((cells.joined(separator: "\n") + "\n").utf8))
+            Thread.sleep(forTimeInterval: Double.random(in: 0.3...1.5, using: &generator))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            try? inPipe.fileHandleForWriting.close()
+
+            let (back, _) = try run(["--no-color"], input: "print(\"check\", k, gan.steps, k == gan.steps)\n", environment: env)
+            let check = back.split(separator: "\n").first { $0.hasPrefix("check ") }.map(String.init) ?? ""
+            #expect(back.contains("your workspace is back"), "round \(round): \(back)")
+            #expect(!back.contains("could not") && !back.contains("moved aside"), "round \(round): \(back)")
+            #expect(check.hasSuffix(" True"), "round \(round): \(back)")
+            let k = check.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? -1
+            #expect(k >= lastK, "round \(round): the workspace went back in time (\(k) < \(lastK))")
+            lastK = k
+        }
+        #expect(lastK > 0, "no round saved anything")
+        print("kill -9: \(ProcessTests.killRounds) rounds, every restart complete; the GAN reached \(lastK) steps")
     }
 
     @Test("Ctrl-C during a long cell stops it at a clean point; the session goes on with consistent state")

@@ -82,6 +82,39 @@ struct RendererTests {
     }
 }
 
+@Suite("Colour scales anyone can read")
+struct ColourScaleTests {
+    /// Red against green is the pair most colour-blind people cannot tell apart.
+    static func redAgainstGreen(_ a: Color, _ b: Color) -> Bool {
+        func red(_ c: Color) -> Bool { let (r, g, b) = ANSI.rgb(c); return r > g + 0.2 && r > b + 0.2 }
+        func green(_ c: Color) -> Bool { let (r, g, b) = ANSI.rgb(c); return g > r + 0.2 && g > b + 0.2 }
+        return (red(a) && green(b)) || (green(a) && red(b))
+    }
+
+    @Test("the sequential scale is viridis: dark violet to yellow, lighter at every step")
+    func sequential() {
+        let shades = stride(from: 0.0, through: 1.0, by: 0.125).map { Heatmap.color($0, diverging: false) }
+        let lightness = shades.map { c -> Double in
+            let (r, g, b) = ANSI.rgb(c)
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+        }
+        #expect(zip(lightness, lightness.dropFirst()).allSatisfy { $0 < $1 }, "\(lightness)")
+        let (r0, _, b0) = ANSI.rgb(shades[0]), (r1, g1, b1) = ANSI.rgb(shades.last!)
+        #expect(b0 > r0 && r1 > b1 && g1 > b1)
+    }
+
+    @Test("no heatmap or field puts red against green")
+    func neverRedGreen() {
+        let fractions = stride(from: 0.0, through: 1.0, by: 0.05)
+        for diverging in [false, true] {
+            let shades = fractions.map { Heatmap.color($0, diverging: diverging) }
+            for a in shades { for b in shades { #expect(!ColourScaleTests.redAgainstGreen(a, b)) } }
+        }
+        let field = fractions.map { Heatmap.fieldColor($0) }
+        for a in field { for b in field { #expect(!ColourScaleTests.redAgainstGreen(a, b)) } }
+    }
+}
+
 @Suite("PNG export")
 struct PNGTests {
     /// A minimal PNG reader for our own files: chunks, zlib inflate of IDAT, filter 0 rows.
