@@ -82,7 +82,8 @@ public final class WorkspaceKeeper {
         var lines = store.describe()
         if let saved = lastSaved {
             let ms = String(format: "%.0f", saved.seconds * 1000)
-            lines.append("  last save: \(ms) ms for \(WorkspaceStore.size(saved.bytes)) (after long cells at once, after quick ones when it costs under 5% of the time, and when you leave)")
+            lines.append("  last save: \(ms) ms for \(WorkspaceStore.size(saved.bytes))")
+            lines.append("  saved after every long cell, after quick ones when that costs under 5% of the time, and when you leave")
         }
         return lines
     }
