@@ -35,8 +35,7 @@ enum InlineMarkdown {
         func opens(_ marker: String, at i: Int) -> Bool {
             let n = marker.count
             guard i + n < chars.count, chars[i + n] != " " else { return false }
-            if i > 0, chars[i - 1].isLetter || chars[i - 1].isNumber { return false }
-            return closing(marker, after: i + n) != nil
+            return i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber)
         }
         /// Where the marker that closes a span whose content starts at `start` is (the content not empty).
         func closing(_ marker: String, after start: Int) -> Int? {
@@ -54,30 +53,44 @@ enum InlineMarkdown {
             }
             return nil
         }
+        // Where each open span closes: found when it opens, so `**x**y and z**` closes at the first `**`
+        // that `closing` accepted, and a span opens only if it closes inside the spans around it.
+        var closeAt: [Marks: Int] = [:]
+        func open(_ mark: Marks, closingAt j: Int?) -> Bool {
+            guard let j, closeAt.values.allSatisfy({ j < $0 }) else { return false }
+            marks.insert(mark)
+            closeAt[mark] = j
+            return true
+        }
+        func close(_ mark: Marks, at i: Int) -> Bool {
+            guard marks.contains(mark), closeAt[mark] == i else { return false }
+            marks.remove(mark)
+            closeAt[mark] = nil
+            return true
+        }
         while i < chars.count {
             let c = chars[i]
             if c == "`" {
-                if marks.contains(.code) {
-                    marks.remove(.code)
-                    i += 1
-                    continue
-                }
-                if closing("`", after: i + 1) != nil {
-                    marks.insert(.code)
+                if close(.code, at: i) || (!marks.contains(.code) && open(.code, closingAt: closing("`", after: i + 1))) {
                     i += 1
                     continue
                 }
             } else if c == "*", !marks.contains(.code) {
-                let double = i + 1 < chars.count && chars[i + 1] == "*"
-                let (marker, mark): (String, Marks) = double ? ("**", .bold) : ("*", .emphasis)
-                if marks.contains(mark), i > 0, chars[i - 1] != " " {
-                    marks.remove(mark)
-                    i += marker.count
+                if close(.bold, at: i) {
+                    i += 2
                     continue
                 }
-                if !marks.contains(mark), opens(marker, at: i) {
-                    marks.insert(mark)
-                    i += marker.count
+                if close(.emphasis, at: i) {
+                    i += 1
+                    continue
+                }
+                let double = i + 1 < chars.count && chars[i + 1] == "*"
+                if double, !marks.contains(.bold), opens("**", at: i), open(.bold, closingAt: closing("**", after: i + 2)) {
+                    i += 2
+                    continue
+                }
+                if !marks.contains(.emphasis), opens("*", at: i), open(.emphasis, closingAt: closing("*", after: i + 1)) {
+                    i += 1
                     continue
                 }
             }

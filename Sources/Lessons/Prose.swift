@@ -32,8 +32,9 @@ extension Session {
         }
         for line in resolved.components(separatedBy: "\n") {
             let filled = interpolate(line)
+            // A continuation is indented by exactly the marker's width and is not an item of its own (a nested list).
             if let item, !paragraph.isEmpty, line.hasPrefix(item.indent), !line.dropFirst(item.indent.count).hasPrefix(" "),
-                !filled.trimmed.isEmpty
+                Session.listMarker(String(line.dropFirst(item.indent.count))) == nil, !filled.trimmed.isEmpty
             {
                 paragraph.append(filled.trimmed)
                 continue

@@ -51,7 +51,7 @@ public final class LessonTutor {
         case .failure(let e): return [e.message]
         case .success(let l):
             lesson = l
-            if progress.lesson != number { progress.step = 0 }
+            if progress.lesson != number { (progress.step, progress.cell) = (0, 0) }
             progress.lesson = number
             let resumes = step == nil && progress.cell > 0 && !session.interpreter.variables.isEmpty
             let cellsRun = progress.cell
@@ -184,6 +184,7 @@ public final class LessonTutor {
     public func next() -> [String] {
         guard let lesson else { return ["no lesson open — :lessons, then :lesson N"] }
         guard progress.step + 1 < lesson.steps.count else {
+            progress.cell = 0
             save()
             let nextLesson = course.entries.first { $0.number > progress.lesson }?.number
             return ["", "🎉 lesson \(progress.lesson) finished" + (nextLesson.map { " — :lesson \($0) for the next one" } ?? "")]

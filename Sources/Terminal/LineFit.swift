@@ -1,6 +1,6 @@
-/// A notice or message wider than the window, wrapped at spaces so no word is cut at the edge
-/// ("not / hing"). Left alone: lines with colour (pictures), indented lines (a cell's echo above its
-/// caret, tables, code) and lines that fit.
+/// A line of text wider than the window — a notice, a message, printed output — wrapped at spaces so
+/// no word is cut at the edge ("not / hing"). Left alone: lines with colour (pictures), indented lines
+/// (a cell's echo above its caret, tables, code) and lines that fit.
 public enum LineFit {
     public static func fit(_ line: String, width: Int) -> [String] {
         guard width >= 20, line.count > width, !line.contains("\u{1B}"), let first = line.first, first != " " else { return [line] }

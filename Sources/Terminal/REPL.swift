@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Lessons
 import Notebook
+import Synchronization
 import TensorCore
 import TextPlot
 import Workspace
@@ -41,10 +42,15 @@ public final class REPL {
         self.output = write
     }
 
-    /// One line out; at a terminal, a message wider than the window is wrapped at spaces (`LineFit`).
+    /// `--ascii`: the notebook's own text folded to ASCII too, not only its pictures.
+    public var asciiOnly = false
+
+    /// One line out: folded to ASCII under `--ascii`, then, at a terminal, wrapped at spaces when it is wider
+    /// than the window (`LineFit`: messages and printed text; pictures and indented lines stay).
     private func write(_ line: String) {
-        guard let width = measureWidth?() else { return output(line) }
-        for part in LineFit.fit(line, width: width) { output(part) }
+        let text = asciiOnly ? ASCIIText.fold(line) : line
+        guard let width = measureWidth?() else { return output(text) }
+        for part in LineFit.fit(text, width: width) { output(part) }
     }
 
     /// The prompt: the tutor's, or the question of a `:reset` waiting for its answer.
@@ -84,6 +90,8 @@ public final class REPL {
             if trimmed == ":quit" || trimmed == ":q" { break }
             if let width = measureWidth?() { session.interpreter.display.width = max(width, 40) }
             for out in handle(trimmed) { write(out) }
+            // The window closed or the process was told to end: the cell stopped cleanly; save and go.
+            if hangupReceived.load(ordering: .relaxed) { break }
         }
         for line in workspace?.flush(cells: transcript) ?? [] { write(line) }
         write("bye")
@@ -99,7 +107,12 @@ public final class REPL {
         let (runIt, before) = tutor.take(line)
         guard runIt, !line.isEmpty else { return before }
         let (out, succeeded) = runCellReporting(line)
-        return before + out + tutor.afterCell(line, succeeded: succeeded)
+        let place = (tutor.progress.lesson, tutor.progress.step, tutor.progress.cell)
+        let after = tutor.afterCell(line, succeeded: succeeded)
+        // The tutor's place on disk must never be ahead of the workspace (a restart would pre-type a cell
+        // whose inputs were not saved): when a lesson cell moved it, the workspace is saved at once.
+        let moved = place != (tutor.progress.lesson, tutor.progress.step, tutor.progress.cell)
+        return before + out + (moved ? workspace?.flush(cells: transcript) ?? [] : []) + after
     }
 
     /// Runs a cell and renders its outputs (pictures in colour when the terminal has it).

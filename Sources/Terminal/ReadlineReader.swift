@@ -1,6 +1,7 @@
 @preconcurrency import CReadline
 import Foundation
 import Notebook
+import Synchronization
 import TensorCore
 
 /// GNU readline at a terminal: line editing, persistent history, tab completion, and Ctrl-C that
@@ -98,7 +99,14 @@ nonisolated(unsafe) private var candidateIndex = 0
 
 /// Ctrl-C at the prompt: drop the half-typed line and show a clean prompt (readline calls this hook
 /// when a signal arrives while it reads; our SIGINT handler has set the flag, which a prompt ignores).
+/// A closed window (SIGHUP) or a `kill` (SIGTERM) at the prompt leaves as Ctrl-D does, so the workspace
+/// is saved; without this, readline would take the end of the dead terminal as Enter on a pre-typed cell.
 private func clearLineOnInterrupt() -> Int32 {
+    if hangupReceived.load(ordering: .relaxed) {
+        leaveRequested = true
+        rl_done = 1
+        return 0
+    }
     if interruptRequested.exchange(false, ordering: .relaxed) {
         rl_crlf()
         rl_on_new_line()
@@ -108,15 +116,26 @@ private func clearLineOnInterrupt() -> Int32 {
     return 0
 }
 
+/// Set by SIGHUP (the terminal window closed) or SIGTERM: the REPL stops the running cell at a clean
+/// point, as Ctrl-C would, then saves the workspace and leaves.
+public let hangupReceived = Atomic<Bool>(false)
+
 /// Installs the SIGINT handler: it only sets the flag; long work polls it and stops at a clean point.
-/// SIGINT is also unblocked: a process started by another program can inherit it blocked.
+/// SIGHUP and SIGTERM set it too, and `hangupReceived`. All three are also unblocked: a process started
+/// by another program (a test runner, an IDE) can inherit them blocked.
 public func installInterruptHandler() {
     signal(SIGINT) { _ in
         interruptRequested.store(true, ordering: .relaxed)
         interruptsReceived.add(1, ordering: .relaxed)
     }
+    for leaving in [SIGHUP, SIGTERM] {
+        signal(leaving) { _ in
+            hangupReceived.store(true, ordering: .relaxed)
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+    }
     var set = sigset_t()
     sigemptyset(&set)
-    sigaddset(&set, SIGINT)
+    for signal in [SIGINT, SIGHUP, SIGTERM] { sigaddset(&set, signal) }
     pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }

@@ -46,7 +46,8 @@ struct Ganbook: ParsableCommand {
         }
         let repl = REPL(
             session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, workspace: workspace,
-            write: { print(ascii ? ASCIIText.fold($0) : $0) })
+            write: { print($0) })
+        repl.asciiOnly = ascii
         if isatty(STDOUT_FILENO) == 1 { repl.measureWidth = { TerminalStyle.width } }
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)

@@ -22,10 +22,11 @@ struct ConditionalProseTests {
         _ = s.run("x = 3")
         let long = String(repeating: "word ", count: 30)
         let lines = s.interpolate(lines: ["Start {if x > 2}" + long, "more{else}nothing{end} end."])
-        #expect(lines.allSatisfy { $0.count <= Session.proseWidth })
+        #expect(lines.allSatisfy { $0.count <= 79 }, "the session's display is 80 columns wide")
         #expect(lines.joined(separator: " ") == "Start " + long + "more end.")
         // A list item and its indented lines are one item, wrapped with a hanging indent.
         #expect(s.interpolate(lines: ["- one {x}", "  two", "three"]) == ["- one 3 two", "three"])
+        #expect(s.interpolate(lines: ["- a", "  - b"]) == ["- a", "  - b"], "a nested item is not a continuation")
         #expect(s.interpolate(lines: ["    code  stays", "| a | `b` |"]) == ["    code  stays", "| a | `b` |"])
     }
 
@@ -58,6 +59,14 @@ struct ConditionalProseTests {
         let plainLines = s.interpolate(lines: [long])
         #expect(styledLines.map { $0.replacingOccurrences(of: "\u{1B}[1m", with: "").replacingOccurrences(of: "\u{1B}[36m", with: "").replacingOccurrences(of: "\u{1B}[0m", with: "") } == plainLines)
         #expect(plainLines.count > 1)
+        // A span closes at the marker found when it opened; unclosed or crossed markers show as typed.
+        #expect(InlineMarkdown.line(InlineMarkdown.glyphs("**x**y and z**"), styled: false) == "x**y and z")
+        #expect(InlineMarkdown.line(InlineMarkdown.glyphs("`a `b`"), styled: false) == "a `b")
+        #expect(InlineMarkdown.line(InlineMarkdown.glyphs("*a `b* c`"), styled: false) == "a `b c`")
+        for odd in ["*", "**", "***", "`", "``", "* *", "***x***", "a*", "`*`*", "**`**`"] {
+            let shown = InlineMarkdown.line(InlineMarkdown.glyphs(odd), styled: false)
+            #expect(shown.count <= odd.count, "\(odd) → \(shown)")
+        }
     }
 
     @Test("a condition that fails to evaluate is shown, so a lesson run fails on it")

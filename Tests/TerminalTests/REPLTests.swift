@@ -17,10 +17,11 @@ final class Harness {
     /// Where the workspace is kept, when the harness keeps one (`keepsWorkspace`).
     let workspace: WorkspaceStore?
 
-    init(lesson: String = Harness.sampleLesson, keepsWorkspace: Bool = false) {
+    init(lesson: String = Harness.sampleLesson, keepsWorkspace: Bool = false, secondLesson: String? = nil) {
         folder = NSTemporaryDirectory() + "ganbook-repl-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: folder + "/lessons", withIntermediateDirectories: true)
         try! lesson.write(toFile: folder + "/lessons/01-sample.md", atomically: true, encoding: .utf8)
+        if let secondLesson { try! secondLesson.write(toFile: folder + "/lessons/02-second.md", atomically: true, encoding: .utf8) }
         store = ProgressStore(path: folder + "/state/progress.json")
         workspace = keepsWorkspace ? WorkspaceStore(folder: folder + "/state/workspace") : nil
         repl = REPL(session: Harness.session(in: folder), course: Course(lessonsFolder: folder + "/lessons"), data: DataDirectory(root: folder + "/none"), write: { _ in })
@@ -223,6 +224,16 @@ struct REPLTests {
         #expect(fresh.prefills.first == "net = Linear(2, 1)", "\(fresh.prefills)")
     }
 
+    @Test("another lesson opens at its first cell, also after a restart")
+    func otherLessonStartsAtItsFirstCell() {
+        let h = Harness(lesson: Self.savingLesson, keepsWorkspace: true, secondLesson: Harness.sampleLesson)
+        let (_, reader) = h.run(["", ":lesson 2"])  // lesson 1: one cell of step 1 run, then lesson 2
+        #expect(reader.prefills.last == "x = ones(2, 2)", "\(reader.prefills)")
+        let (lines, again) = h.run([], restart: true)
+        #expect(again.prefills.first == "x = ones(2, 2)", "\(again.prefills)")
+        #expect(!lines.contains { $0.hasPrefix("(you ran") })
+    }
+
     @Test("at a terminal, :reset asks first; anything but yes keeps the workspace")
     func resetAsks() {
         let h = Harness(keepsWorkspace: true)
@@ -324,12 +335,38 @@ struct ProcessTests {
         #expect(failedStatus == 1)
     }
 
+    @Test("a closed window or SIGTERM during a long cell stops it cleanly, saves the workspace and leaves")
+    func hangup() throws {
+        try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
+        let state = NSTemporaryDirectory() + "ganbook-hup-" + UUID().uuidString
+        for signal in [SIGHUP, SIGTERM] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
+            p.arguments = ["--no-color"]
+            p.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": state]) { $1 }
+            let out = Pipe(), inPipe = Pipe()
+            p.standardOutput = out
+            p.standardInput = inPipe
+            try p.run()
+            // stdin stays open: only the signal can end this session.
+            inPipe.fileHandleForWriting.write(Data("zz = \(signal)\nn = 0\nfor i in range(4000000): w = randn(20, 20) @ randn(20, 20); n += 1\n".utf8))
+            Thread.sleep(forTimeInterval: 1.5)
+            kill(p.processIdentifier, signal)
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            try? inPipe.fileHandleForWriting.close()
+            #expect(text.hasSuffix("bye\n"), "\(text.suffix(300))")
+            let (back, _) = try run(["--no-color"], input: "print(zz, n > 0)\n", environment: ["XDG_STATE_HOME": state])
+            #expect(back.contains("\(signal) True"), "\(back.suffix(400))")
+        }
+    }
+
     /// Rounds of `kill -9`; `GANBOOK_KILL_ROUNDS=50` runs the fifty by hand.
     static var killRounds: Int { ProcessInfo.processInfo.environment["GANBOOK_KILL_ROUNDS"].flatMap { Int($0) } ?? 8 }
 
     @Test("kill -9 at any moment, during training or a save: the restart brings back a complete workspace")
     func killedAnywhere() throws {
-        guard FileManager.default.fileExists(atPath: ProcessTests.executable) else { return }
+        try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
         let state = NSTemporaryDirectory() + "ganbook-kill-" + UUID().uuidString
         let env = ["XDG_STATE_HOME": state]
         // k counts the GAN's steps, so a workspace mixing two saves would show k != gan.steps.
