@@ -21,7 +21,7 @@ extension CellFuzzer {
         "randn(2, 3)", "randn(1, 1, 28, 28)", "x", "net", "opt", "print", "(1, 2)",
     ]
     /// Builtins the fuzzer never calls: they write files in the current folder.
-    static let writers: Set<String> = ["save_model", "save_png"]
+    static let writers: Set<String> = ["save_model", "save_png", "save"]
     /// Members never called: `gan.save` writes a file.
     static let writerMembers: Set<String> = ["save"]
 

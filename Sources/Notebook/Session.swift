@@ -25,6 +25,8 @@ public final class Session {
     public func run(_ source: String) -> CellResult {
         // A Ctrl-C that this cell did not act on (it came as the cell ended) must not cancel the next one.
         defer { interruptRequested.store(false, ordering: .relaxed) }
+        // A cell that does not parse prints nothing of its own: not the previous cell's output either.
+        interpreter.outputs = []
         do {
             let statements = try Parser.parse(source)
             let value = try interpreter.run(statements)
