@@ -79,8 +79,13 @@ struct ErrorTests {
     @Test("Ctrl-C stops a loop at the next statement with a clear message, and the session goes on")
     func interrupt() {
         let s = makeSession()
-        interruptRequested.store(true, ordering: .relaxed)
-        let result = s.run("n = 0; for i in range(1000000): n += 1")
+        // The flag is global and a cell ending in a test running alongside clears it: try a few times.
+        var result = s.run("1")
+        for _ in 0..<10 {
+            interruptRequested.store(true, ordering: .relaxed)
+            result = s.run("n = 0; for i in range(1000000): n += 1")
+            if result.error?.kind == .interrupted { break }
+        }
         #expect(result.error?.kind == .interrupted)
         #expect(result.lines.last == "interrupted: stopped by Ctrl-C")
         #expect(s.text("1 + 1") == "2")
