@@ -21,6 +21,8 @@ public struct GANCheckpointSettings {
     let noise: SeededGenerator
     let sampler: BatchSampler
     let seed: UInt64
+    /// A conditional GAN's checkpoint says `classes` = 10.
+    let conditional: Bool
 
     /// The largest step count a checkpoint may claim (a million steps a day for three years).
     public static let maximumSteps = 1_000_000_000
@@ -85,6 +87,9 @@ public struct GANCheckpointSettings {
         } else {
             seed = 0
         }
+        conditional = try whole("classes", 0...10, default: 0) == 10
+        guard !conditional || architecture == .dcgan else { throw problem("classes", "is 10 (conditional), which only the DCGAN is") }
+        if let c = meta["classes"], c != "0", c != "10" { throw problem("classes", "must be 0 or 10, got \"\(c)\"") }
     }
 
     /// Checks the tensors that are not weights: the four loss series must be equally long (undo trims

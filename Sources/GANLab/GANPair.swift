@@ -6,7 +6,10 @@ import TensorCore
 /// adversarial step (`Adversaries`), which is the step of `shared/bench/reference_gan.py`.
 public final class GANPair: Adversaries {
     public let architecture: GANArchitecture
+    /// The size of the noise z (100).
     public let latent: Int
+    /// 10 for a conditional GAN (G and D are also told which digit each image is meant to be), 0 otherwise.
+    public let classes: Int
     public let G: Module
     public let D: Module
     public let optimizerG: Adam
@@ -24,16 +27,20 @@ public final class GANPair: Adversaries {
     }
 
     /// Builds both networks with the DCGAN initialisation (N(0, 0.02) weights) and Adam(lr, betas (0.5, 0.999)).
+    /// `classes` > 0 (the DCGAN only) makes a conditional pair: G reads z with a one-hot label, D an image
+    /// with label planes (`generatorInput`, `discriminatorInput`).
     public init(
-        _ architecture: GANArchitecture, latent: Int = 100, learningRate: Float = 2e-4,
+        _ architecture: GANArchitecture, latent: Int = 100, classes: Int = 0, learningRate: Float = 2e-4,
         betas: (Float, Float) = (0.5, 0.999), using g: inout SeededGenerator
     ) {
+        precondition(classes == 0 || architecture == .dcgan, "a conditional GAN is a DCGAN")
         self.architecture = architecture
         self.latent = latent
+        self.classes = classes
         switch architecture {
         case .dcgan:
-            G = DCGANGenerator(latent: latent, using: &g)
-            D = DCGANDiscriminator(using: &g)
+            G = DCGANGenerator(latent: latent + classes, using: &g)
+            D = DCGANDiscriminator(inputChannels: 1 + classes, using: &g)
         case .mlp:
             G = MLPGenerator(latent: latent, using: &g)
             D = MLPDiscriminator(using: &g)
@@ -59,6 +66,35 @@ public final class GANPair: Adversaries {
         let d = updateD(real: real, fake: fake)
         let g = updateG(fake: fake)
         return StepResult(lossD: d.loss, lossG: g.loss, dReal: d.dReal, dFakeBefore: d.dFake, dFakeAfter: g.dFake)
+    }
+
+    // MARK: Labels (a conditional pair)
+
+    /// G's input: z `[N, latent]` with the one-hot labels `[N, classes]` behind it → `[N, latent + classes]`
+    /// (z itself when the pair is not conditional).
+    public func generatorInput(_ z: Tensor, labels: [Int]) -> Tensor {
+        guard classes > 0 else { return z }
+        return Tensor.concat([z, GANPair.oneHot(labels, classes: classes)], axis: 1)
+    }
+
+    /// D's input: images `[N, 1, 28, 28]` with `classes` label planes behind them → `[N, 1 + classes, 28, 28]`
+    /// (the images themselves when the pair is not conditional). The gradient reaches the images.
+    public func discriminatorInput(_ images: Variable, labels: [Int]) -> Variable {
+        guard classes > 0 else { return images }
+        let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
+        var planes = [Float](repeating: 0, count: n * classes * h * w)
+        for (i, label) in labels.enumerated() {
+            let start = (i * classes + label) * h * w
+            for j in start..<(start + h * w) { planes[j] = 1 }
+        }
+        return Variable.concat([images, Variable(Tensor(shape: [n, classes, h, w], scalars: planes))], axis: 1)
+    }
+
+    /// `[N, classes]`: row i is 1 at `labels[i]`, 0 elsewhere.
+    public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
+        var s = [Float](repeating: 0, count: labels.count * classes)
+        for (i, label) in labels.enumerated() { s[i * classes + label] = 1 }
+        return Tensor(shape: [labels.count, classes], scalars: s)
     }
 
     /// G's and D's state under `G.` and `D.` prefixes, as the reference's checkpoint names them.

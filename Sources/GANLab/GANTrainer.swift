@@ -48,10 +48,10 @@ public final class GANTrainer {
 
     public init(
         architecture: GANArchitecture, dataset: ImageDataset, batchSize: Int, learningRateD: Float, learningRateG: Float,
-        betas: (Float, Float), dSteps: Int, realLabel: Float, seed: UInt64
+        betas: (Float, Float), dSteps: Int, realLabel: Float, seed: UInt64, conditional: Bool = false
     ) {
         var g = SeededGenerator(seed: seed)
-        pair = GANPair(architecture, learningRate: learningRateG, betas: betas, using: &g)
+        pair = GANPair(architecture, classes: conditional ? 10 : 0, learningRate: learningRateG, betas: betas, using: &g)
         pair.optimizerD.learningRate = learningRateD
         self.dataset = dataset
         self.batchSize = batchSize
@@ -78,9 +78,26 @@ public final class GANTrainer {
         public let fakeRange: (Float, Float)
     }
 
-    /// The next real batch `[batch, 1, 28, 28]` in [−1, 1], and the next noise `[batch, latent]`.
-    public func realBatch() -> Tensor { dataset.train.imageBatch(sampler.next(), range: -1...1) }
-    public func latentBatch() -> Tensor { Tensor.randn([batchSize, pair.latent], using: &noise) }
+    /// Whether G draws the digit it is asked for and D judges an image together with the digit it is meant to be.
+    public var isConditional: Bool { pair.classes > 0 }
+
+    /// The next real batch as D sees it: `[batch, 1, 28, 28]` in [−1, 1], with the label planes of the
+    /// digits they are, `[batch, 11, 28, 28]`, when conditional.
+    public func realBatch() -> Tensor {
+        let indices = sampler.next()
+        let images = dataset.train.imageBatch(indices, range: -1...1)
+        guard isConditional else { return images }
+        return pair.discriminatorInput(Variable(images), labels: indices.map { Int(dataset.train.labels[$0]) }).value
+    }
+
+    /// The next batch of fakes: G's drawings `[batch, 1, 28, 28]`, and the same as D sees them (with the
+    /// label planes of the digits G was asked for, drawn uniformly from the noise stream, when conditional).
+    public func fakeBatch() -> (images: Variable, forD: Variable) {
+        let z = Tensor.randn([batchSize, pair.latent], using: &noise)
+        let labels = isConditional ? (0..<batchSize).map { _ in Int.random(in: 0..<pair.classes, using: &noise) } : []
+        let images = pair.G(Variable(pair.generatorInput(z, labels: labels)))
+        return (images, pair.discriminatorInput(images, labels: labels))
+    }
 
     /// Before any update (a full step, or `step_d` / `step_g` alone): both networks in training mode (batch
     /// statistics, whatever mode a learner left them in: `gan.D.eval()`), and a snapshot for `undo`.
@@ -105,16 +122,16 @@ public final class GANTrainer {
     public func step(stopEarly: () -> Bool = { false }) -> StepReport {
         beginUpdate()
         let start = DispatchTime.now().uptimeNanoseconds
-        var fake = pair.G(Variable(latentBatch()))
-        var d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
+        var fake = fakeBatch()
+        var d = pair.updateD(real: realBatch(), fake: fake.forD, realLabel: realLabel)
         var dUpdates = 1
         while dUpdates < dSteps, !stopEarly() {
-            fake = pair.G(Variable(latentBatch()))
-            d = pair.updateD(real: realBatch(), fake: fake, realLabel: realLabel)
+            fake = fakeBatch()
+            d = pair.updateD(real: realBatch(), fake: fake.forD, realLabel: realLabel)
             dUpdates += 1
         }
         let gradD = GANPair.gradientNorm(pair.D)
-        let g = pair.updateG(fake: fake)
+        let g = pair.updateG(fake: fake.forD)
         let gradG = GANPair.gradientNorm(pair.G)
         steps += 1
         history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
@@ -122,7 +139,7 @@ public final class GANTrainer {
         return StepReport(
             step: steps, d: d, dUpdates: dUpdates, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
             milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
-            fakeRange: (fake.value.min().item, fake.value.max().item))
+            fakeRange: (fake.images.value.min().item, fake.images.value.max().item))
     }
 
     /// ‖t‖, the square root of the sum of squares.
@@ -156,17 +173,30 @@ public final class GANTrainer {
     }
 
     /// n images from G in evaluation mode (running BatchNorm statistics): `[n, 1, 28, 28]` in [−1, 1].
-    public func sample(_ n: Int, seed: UInt64?) -> Tensor {
+    /// A conditional G draws `digit` (all n), or the digits 0, 1, …, 9, 0, 1, … when none is asked for.
+    public func sample(_ n: Int, seed: UInt64?, digit: Int? = nil) -> Tensor {
         var g = seed.map { SeededGenerator(seed: $0) } ?? noise
         let z = Tensor.randn([n, pair.latent], using: &g)
         if seed == nil { noise = g }
-        return generate(z)
+        return generate(z, digits: digit.map { [Int](repeating: $0, count: n) })
     }
 
-    public func generate(_ z: Tensor) -> Tensor {
+    /// G(z) in evaluation mode for noise `z: [n, latent]` → `[n, 1, 28, 28]`. A conditional G draws
+    /// `digits` (one per row of z; 0, 1, …, 9, 0, … when nil); an unconditional one ignores them.
+    public func generate(_ z: Tensor, digits: [Int]? = nil) -> Tensor {
+        let labels = isConditional ? digits ?? (0..<z.shape[0]).map { $0 % pair.classes } : []
         pair.G.eval()
         defer { pair.G.train() }
-        return noGrad { pair.G(Variable(z)) }.value
+        return noGrad { pair.G(Variable(pair.generatorInput(z, labels: labels))) }.value
+    }
+
+    /// The table of a conditional GAN: `[10 · columns, 1, 28, 28]`, row r (images r·columns …) is digit r,
+    /// and column c is drawn from the same noise in every row, so it keeps its style while its digit changes.
+    public func digitTable(columns: Int, seed: UInt64) -> Tensor {
+        var g = SeededGenerator(seed: seed)
+        let z = Tensor.randn([columns, pair.latent], using: &g)
+        let rows = (0..<pair.classes).map { _ in z }
+        return generate(Tensor.concat(rows), digits: (0..<pair.classes).flatMap { [Int](repeating: $0, count: columns) })
     }
 
     /// Records G(fixed noise) at the current step, for `animate`.
@@ -196,7 +226,7 @@ public final class GANTrainer {
             "beta1": String(pair.optimizerG.beta1), "beta2": String(pair.optimizerG.beta2),
             "noise_state": GANTrainer.encode(noise), "sampler": GANTrainer.encode(sampler), "dataset": dataset.name.rawValue,
             "seed": String(seed),
-        ]
+        ].merging(isConditional ? ["classes": String(pair.classes)] : [:]) { a, _ in a }
     }
 
     /// A trainer with the settings, random streams and step count of `metadata` (checked field by field,
@@ -206,7 +236,7 @@ public final class GANTrainer {
         let t = GANTrainer(
             architecture: settings.architecture, dataset: dataset, batchSize: settings.batch,
             learningRateD: settings.learningRateD, learningRateG: settings.learningRateG, betas: settings.betas,
-            dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed)
+            dSteps: settings.dSteps, realLabel: settings.realLabel, seed: settings.seed, conditional: settings.conditional)
         t.noise = settings.noise
         t.sampler = settings.sampler
         t.steps = settings.steps

@@ -12,6 +12,7 @@ public enum GANArchitecture: String, Sendable, CaseIterable {
 }
 
 /// DCGAN generator.   z: `[N, nz]` → images `[N, 1, 28, 28]` in (−1, 1).
+/// A conditional G takes z with the one-hot label of the digit to draw behind it: `latent` = nz + 10.
 ///
 ///     fc Linear(nz → 128·7·7) → bn0 BatchNorm1d → ReLU → view [N, 128, 7, 7]
 ///     → deconv1 ConvTranspose2d(128 → 64, k4 s2 p1) → bn1 BatchNorm2d → ReLU     (14×14)
@@ -39,6 +40,8 @@ public final class DCGANGenerator: Module {
 }
 
 /// DCGAN discriminator.   images `[N, 1, 28, 28]` → logits `[N]` (positive: "real").
+/// A conditional D (`inputChannels` 11) reads each image with 10 label planes behind it, `[N, 11, 28, 28]`:
+/// plane c is all ones when the image is meant to be digit c (the conditional DCGAN's usual way in).
 ///
 ///     conv1 Conv2d(1 → 64, k4 s2 p1) → LeakyReLU 0.2                          (14×14)
 ///     → conv2 Conv2d(64 → 128, k4 s2 p1) → bn2 BatchNorm2d → LeakyReLU 0.2    (7×7)
@@ -46,8 +49,8 @@ public final class DCGANGenerator: Module {
 public final class DCGANDiscriminator: Module {
     public let conv1: Conv2d, conv2: Conv2d, bn2: BatchNorm, fc: Linear
 
-    public init(using g: inout SeededGenerator) {
-        conv1 = Conv2d(1, 64, kernelSize: 4, stride: 2, padding: 1, using: &g)
+    public init(inputChannels: Int = 1, using g: inout SeededGenerator) {
+        conv1 = Conv2d(inputChannels, 64, kernelSize: 4, stride: 2, padding: 1, using: &g)
         conv2 = Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, using: &g)
         bn2 = BatchNorm2d(128)
         fc = Linear(128 * 7 * 7, 1, using: &g)

@@ -1,17 +1,19 @@
 import CellLanguage
 import Datasets
+import Foundation
 import GANLab
 import NN
 import TensorCore
+import TextPlot
 
 extension Builtins {
     static let ganBuiltins: [Builtin] = [
         define(
-            "GAN", "GAN(arch=\"dcgan\", data=None, batch=64, lr=2e-4, lr_d=None, betas=[0.5, 0.999], k=1, smooth=1.0, preset=None, seed=0)",
-            "A GAN to train: the reference DCGAN (or \"mlp\") on MNIST (or data=fashion()). k: D steps per G step; smooth: D's target for real images; preset: \"strong_d\" (D overpowers G) or \"collapse\" (the MLP with G 10× faster than D at batch 16: digits go missing) to see failures.",
+            "GAN", "GAN(arch=\"dcgan\", data=None, batch=64, lr=2e-4, lr_d=None, betas=[0.5, 0.999], k=1, smooth=1.0, preset=None, conditional=False, seed=0)",
+            "A GAN to train: the reference DCGAN (or \"mlp\") on MNIST (or data=fashion()). k: D steps per G step; smooth: D's target for real images; preset: \"strong_d\" (D overpowers G) or \"collapse\" (the MLP with G 10× faster than D at batch 16: digits go missing) to see failures. conditional=True: G and D are told the digit (a one-hot label behind z, label planes behind the image), so gan.sample(8, digit=7) draws sevens.",
             example: "gan = GAN(batch=16)", topic: "gan"
         ) { args, interp throws(CellError) in
-            try args.accept(keywords: ["arch", "data", "batch", "lr", "lr_d", "betas", "k", "smooth", "preset", "seed"], maxPositional: 0)
+            try args.accept(keywords: ["arch", "data", "batch", "lr", "lr_d", "betas", "k", "smooth", "preset", "conditional", "seed"], maxPositional: 0)
             let archName = try args.string(nil, "arch", default: "dcgan")
             guard var arch = GANArchitecture(rawValue: archName) else { throw CellError(.value, "arch is \"dcgan\" or \"mlp\"", at: args.range) }
             let data: ImageDataset
@@ -54,20 +56,29 @@ extension Builtins {
             default: throw CellError(.value, "preset is \"strong_d\" or \"collapse\"", at: args.range)
             }
             guard lr > 0, lrD > 0, lr < 1, lrD < 1 else { throw CellError(.value, "learning rates must be in (0, 1)", at: args.range) }
+            let conditional = try args.bool(nil, "conditional", default: false)
+            if conditional, arch != .dcgan {
+                throw CellError(.value, "conditional=True is a DCGAN: leave out arch=\"mlp\" and preset=\"collapse\"", at: args.range)
+            }
             let seed = try args.seed(nil, default: interp.seed)
             let gan = GANTrainer(
                 architecture: arch, dataset: data, batchSize: batch, learningRateD: Float(lrD), learningRateG: Float(lr),
-                betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed)
+                betas: betas, dSteps: k, realLabel: Float(smooth), seed: seed, conditional: conditional)
             gan.pair.freezeLearning(interp.settings.learningFrozen)
             return .object(gan)
         },
         define(
-            "load_gan", "load_gan(path, data=None)", "A GAN saved with gan.save(), ready to continue exactly where it stopped.",
+            "load_gan", "load_gan(path, data=None, or_train=None)",
+            "A GAN saved with gan.save(), ready to continue exactly where it stopped. or_train=N: when there is no such file, a fresh GAN(), trained N steps now (nothing is saved).",
             example: "gan = load_gan(\"digits.safetensors\")", topic: "gan"
         ) { args, interp throws(CellError) in
-            try args.accept(keywords: ["path", "data"], maxPositional: 1)
+            try args.accept(keywords: ["path", "data", "or_train"], maxPositional: 1)
             let name = try args.string(0, "path")
             let path = interp.resolve(name)
+            if args.value(nil, "or_train") != nil, !FileManager.default.fileExists(atPath: path) {
+                let steps = try args.count(nil, "or_train", from: 1, max: 100_000)
+                return .object(try trainStandIn(for: name, steps: steps, args, interp))
+            }
             func failure(_ error: CheckpointError) -> CellError {
                 CellError(.value, error.message, at: args.range, hint: "save one first with gan.save(\"\(name)\")")
             }
@@ -136,4 +147,34 @@ extension Builtins {
             return .object(CoinGamesObject(games))
         },
     ]
+}
+
+extension Builtins {
+    /// `load_gan(name, or_train=steps)` without the file: a fresh `GAN()` (DCGAN, batch 64, the
+    /// session's seed), trained `steps` steps now, with a line before and after. Ctrl-C stops it cleanly.
+    static func trainStandIn(for name: String, steps: Int, _ args: Arguments, _ interp: Interpreter) throws(CellError) -> GANTrainer {
+        let data: ImageDataset
+        if let (v, r) = args.value(nil, "data") {
+            guard case .dataset(let d) = v else { throw CellError(.type, "data must be mnist() or fashion(), got \(v.typeName)", at: r) }
+            data = d
+        } else {
+            data = try interp.loadDataset(.mnist, at: args.range)
+        }
+        let gan = GANTrainer(
+            architecture: .dcgan, dataset: data, batchSize: 64, learningRateD: 2e-4, learningRateG: 2e-4, betas: (0.5, 0.999),
+            dSteps: 1, realLabel: 1, seed: interp.seed)
+        gan.pair.freezeLearning(interp.settings.learningFrozen)
+        interp.emit(["no \(name) here (lesson 5 saves it): training a GAN(batch=64) for \(steps) steps instead…"])
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<steps {
+            if interp.stopRequested { break }
+            gan.step()
+        }
+        if gan.steps < steps {
+            try interp.checkInterrupt(at: args.range)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        interp.emit(["trained \(gan.steps) steps in \(formatFixed(seconds, decimals: 1)) s; gan.save(\"\(name)\") keeps it"])
+        return gan
+    }
 }

@@ -7,10 +7,11 @@ import TextPlot
 extension Builtins {
     static let pictureBuiltins: [Builtin] = [
         define(
-            "show", "show(x, scale=1)", "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid.",
+            "show", "show(x, scale=1, columns=None, captions=None)",
+            "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid, captioned with the images' positions or with captions (a list, one per image).",
             example: "show(data.image(0))", topic: "pictures"
         ) { args, interp throws(CellError) in
-            try args.accept(keywords: ["x", "scale", "columns"], maxPositional: 1)
+            try args.accept(keywords: ["x", "scale", "columns", "captions"], maxPositional: 1)
             let x = try args.tensor(0, "x").value
             let images = try grayImages(x, at: args.range)
             // A terminal picture wider than any screen helps nobody: 1–16 cells per pixel.
@@ -21,7 +22,8 @@ extension Builtins {
                 interp.emit(ImageRenderer.canvas(images[0], scale: scale, maxWidth: interp.display.width, style: style))
             } else {
                 let columns = try args.count(nil, "columns", default: max(1, interp.display.width / (images[0].width * scale + 1)), from: 1, max: 1000)
-                interp.emit(GridRenderer.canvas(images, captions: (0..<images.count).map(String.init), columns: columns, scale: scale, style: style))
+                let captions = try Builtins.captions(args, count: images.count)
+                interp.emit(GridRenderer.canvas(images, captions: captions, columns: columns, scale: scale, style: style))
             }
             return .none
         },
@@ -174,5 +176,24 @@ extension Builtins {
         if t.count <= 4 { return "[" + t.scalars.map { formatNumber(Double($0)) }.joined(separator: ", ") + "]" }
         let lo = t.scalars.min() ?? 0, hi = t.scalars.max() ?? 0
         return (charset == .unicode ? "∈[" : "in [") + formatNumber(Double(lo)) + ", " + formatNumber(Double(hi)) + "]"
+    }
+}
+
+extension Builtins {
+    /// show's captions: `captions=[…]`, one number or string per image (at most 12 characters each), or the positions 0, 1, ….
+    static func captions(_ args: Arguments, count: Int) throws(CellError) -> [String] {
+        guard let (v, r) = args.value(nil, "captions") else { return (0..<count).map(String.init) }
+        guard case .list(let items) = v, items.count == count else {
+            throw CellError(.value, "captions needs a list of \(count) captions, one per image", at: r)
+        }
+        var out: [String] = []
+        for item in items {
+            switch item {
+            case .number(let x): out.append(Interpreter.number(x))
+            case .string(let s): out.append(String(s.prefix(12)))
+            default: throw CellError(.type, "a caption is a number or a string, got \(item.typeName)", at: r)
+            }
+        }
+        return out
     }
 }

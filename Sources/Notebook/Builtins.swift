@@ -12,7 +12,7 @@ public enum Builtins {
     /// Every builtin by name.
     public static let table: [String: Builtin] = {
         var t: [String: Builtin] = [:]
-        for b in tensorBuiltins + autogradBuiltins + nnBuiltins + modelBuiltins + fileBuiltins + pictureBuiltins + dataBuiltins + ganBuiltins + coinBuiltins + utilityBuiltins {
+        for b in tensorBuiltins + autogradBuiltins + nnBuiltins + modelBuiltins + fileBuiltins + pictureBuiltins + dataBuiltins + ganBuiltins + restoreBuiltins + judgeBuiltins + detectorBuiltins + coinBuiltins + utilityBuiltins {
             precondition(t[b.name] == nil, "builtin \(b.name) defined twice")
             t[b.name] = b
         }

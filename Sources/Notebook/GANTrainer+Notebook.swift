@@ -18,7 +18,7 @@ extension GANTrainer: NotebookObject {
 
     public func describe(style: DisplayStyle) -> [String] {
         [
-            "GAN(\(pair.architecture.rawValue), batch \(batchSize), lr D \(Interpreter.number(Double(pair.optimizerD.learningRate))) G \(Interpreter.number(Double(pair.optimizerG.learningRate))), "
+            "GAN(\(pair.architecture.rawValue)\(isConditional ? ", conditional" : ""), batch \(batchSize), lr D \(Interpreter.number(Double(pair.optimizerD.learningRate))) G \(Interpreter.number(Double(pair.optimizerG.learningRate))), "
                 + "\(dSteps) D step\(dSteps == 1 ? "" : "s") per G step\(realLabel < 1 ? ", real label \(Interpreter.number(Double(realLabel)))" : "")) on \(dataset.name.title): \(steps) steps trained",
             "  G: \(pair.G.parameterCount) parameters, D: \(pair.D.parameterCount) parameters",
         ]
@@ -49,14 +49,14 @@ extension GANTrainer: NotebookObject {
         .method("step_d", "gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
             gan.beginUpdate()
-            let d = gan.pair.updateD(real: gan.realBatch(), fake: gan.pair.G(Variable(gan.latentBatch())), realLabel: gan.realLabel)
+            let d = gan.pair.updateD(real: gan.realBatch(), fake: gan.fakeBatch().forD, realLabel: gan.realLabel)
             interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANPair.gradientNorm(gan.pair.D)))"])
             return .none
         },
         .method("step_g", "gan.step_g()", "Only G's update (through D, which stays fixed).", example: "gan.step_g()", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
             gan.beginUpdate()
-            let g = gan.pair.updateG(fake: gan.pair.G(Variable(gan.latentBatch())))
+            let g = gan.pair.updateG(fake: gan.fakeBatch().forD)
             interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(gan.pair.G)))"])
             return .none
         },
@@ -76,14 +76,43 @@ extension GANTrainer: NotebookObject {
             return .none
         },
         .method(
-            "sample", "gan.sample(n=16, seed=None)", "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time).",
+            "sample", "gan.sample(n=16, seed=None, digit=None)",
+            "n images from G as [n, 1, 28, 28] in [-1, 1] (seed: the same noise every time). A conditional GAN draws digit (0–9), or 0, 1, …, 9, 0, … when none is given.",
             example: "show(gan.sample(16, seed=1))", topic: "gan"
         ) { gan, args, _ throws(CellError) in
-            try args.accept(keywords: ["n", "seed"], maxPositional: 2)
+            try args.accept(keywords: ["n", "seed", "digit"], maxPositional: 2)
             let n = try args.count(0, "n", default: 16, from: 1, max: 1024)
             let seed = args.value(1, "seed") == nil ? nil : try args.seed(1, default: 0)
-            return .tensor(Variable(gan.sample(n, seed: seed)))
+            var digit: Int?
+            if let (_, r) = args.value(nil, "digit") {
+                guard gan.isConditional else {
+                    throw CellError(.value, "this GAN draws whatever digit its noise gives: only a GAN(conditional=True) takes digit=", at: r)
+                }
+                digit = try args.int(nil, "digit", in: 0...(gan.pair.classes - 1))
+            }
+            return .tensor(Variable(gan.sample(n, seed: seed, digit: digit)))
         },
+        .method(
+            "table", "gan.table(columns=10, seed=None)",
+            "A conditional GAN's table [10·columns, 1, 28, 28]: row d is the digit d, and each column keeps one noise vector in every row (its style). show(gan.table(), columns=10).",
+            example: "show(cgan.table(), columns=10)", topic: "gan"
+        ) { gan, args, interp throws(CellError) in
+            try args.accept(keywords: ["columns", "seed"], maxPositional: 1)
+            guard gan.isConditional else { throw CellError(.value, "table() is a conditional GAN's: make one with GAN(conditional=True)", at: args.range) }
+            let columns = try args.count(0, "columns", default: 10, from: 1, max: 64)
+            let seed = try args.seed(nil, default: interp.seed &+ 7)
+            return .tensor(Variable(gan.digitTable(columns: columns, seed: seed)))
+        },
+        .method(
+            "digit_accuracy", "gan.digit_accuracy(n=100, classifier=None)",
+            "A conditional GAN asked for each digit n times, its drawings read by lesson 3's classifier: per digit, the share read as the digit asked for (a list of 10).",
+            example: "cgan.digit_accuracy()", topic: "gan"
+        ) { gan, args, interp throws(CellError) in try gan.digitAccuracy(args, interp) },
+        .method(
+            "train_against", "gan.train_against(detector, steps=300)",
+            "G learns to fool a fake detector (fake_detector) instead of D: bce(detector(G(z)), 1) with G's own Adam, for steps updates. Returns the share of fakes the detector took for real, per update.",
+            example: "gan.train_against(det, steps=300)", topic: "gan"
+        ) { gan, args, interp throws(CellError) in try gan.trainAgainst(args, interp) },
         .method("animate", "gan.animate()", "Replays the fixed-noise grids recorded during training: watch it learn.", example: "gan.animate()", topic: "gan") { gan, args, interp throws(CellError) in
             try gan.animate(args, interp)
         },
@@ -260,6 +289,7 @@ extension GANTrainer: NotebookObject {
 
 func f3(_ x: Float) -> String { formatFixed(Double(x), decimals: 3) }
 func f3(_ x: Double) -> String { formatFixed(x, decimals: 3) }
+func f4(_ x: Double) -> String { formatFixed(x, decimals: 4) }
 func f2(_ x: Float) -> String { formatFixed(Double(x), decimals: 2) }
 
 /// `gan.history`: plot() draws its losses.

@@ -1,4 +1,5 @@
 import CellLanguage
+import Datasets
 import GANLab
 import NN
 import TensorCore
@@ -9,6 +10,11 @@ extension GANTrainer {
     /// session's classifier file, or one trained now (once per session) and saved there for next time.
     /// Throws at Ctrl-C while it trains a classifier (which then is neither kept nor saved).
     func judge(_ given: Module?, _ interp: Interpreter) throws(CellError) -> (net: Module, name: String) {
+        try GANTrainer.judge(given, dataset: dataset, interp)
+    }
+
+    /// The same for a dataset (`classify(images)` has no GAN).
+    static func judge(_ given: Module?, dataset: ImageDataset, _ interp: Interpreter) throws(CellError) -> (net: Module, name: String) {
         if let given { return (given, "the classifier you gave") }
         let fileName = interp.settings.classifierFile, file = interp.resolve(fileName)
         if let net = DigitJudge.classifier(from: file) {
@@ -66,5 +72,38 @@ extension GANTrainer {
             .number(v.score), .number(v.frechetDistance), .list(v.counts.map { .number(Double($0) / Double(n)) }),
             .number(v.realScore), .string(judgeName),
         ])
+    }
+
+    /// `cgan.digit_accuracy()`: each digit asked for n times (fixed noise, the same for every digit), the
+    /// drawings read by the judge; per digit the share read as asked, as a bar each and a list of 10.
+    func digitAccuracy(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> Value {
+        try args.accept(keywords: ["n", "classifier"], maxPositional: 1)
+        guard isConditional else {
+            throw CellError(.value, "digit_accuracy() asks for each digit, which only a GAN(conditional=True) can draw on demand", at: args.range)
+        }
+        let n = try args.count(0, "n", default: 100, from: 10, max: 1000)
+        var given: Module?
+        if let (v, r) = args.value(nil, "classifier") {
+            guard case .module(let m) = v else { throw CellError(.type, "classifier must be a model, got \(v.typeName)", at: r) }
+            try Layers.check(m, [2, 1, 28, 28], at: r)
+            given = m
+        }
+        let (net, judgeName) = try judge(given, interp)
+        var g = SeededGenerator(seed: 12345)
+        let z = Tensor.randn([n, pair.latent], using: &g)
+        var shares: [Double] = []
+        var lines = ["\(n) drawings of each digit, read by \(judgeName): the share read as the digit asked for"]
+        let bar: Character = interp.display.unicode ? "█" : "#"
+        for digit in 0..<pair.classes {
+            try interp.checkInterrupt(at: args.range)
+            let images = (generate(z, digits: [Int](repeating: digit, count: n)) + 1) * 0.5
+            let read = DigitJudge.classify(net, images).probabilities.argmax(axis: 1).scalars
+            let share = Double(read.filter { Int($0) == digit }.count) / Double(n)
+            shares.append(share)
+            lines.append(
+                "  \(dataset.name.classNames[digit].padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(repeating: bar, count: Int((share * 25).rounded())).padding(toLength: 26, withPad: " ", startingAt: 0)) \(formatFixed(100 * share, decimals: 1))%")
+        }
+        interp.emit(lines)
+        return .list(shares.map { .number($0) })
     }
 }

@@ -68,13 +68,16 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Whether Ctrl-C has been pressed during this run: one Ctrl-C ends all of it.
-    static func ctrlCPressed() -> Bool { interruptsReceived.load(ordering: .relaxed) > 0 }
+    /// Whether Ctrl-C has been pressed during this run, or the run was told to end (`kill`, a closed
+    /// terminal): one of them ends all of it, not only the cell it stops.
+    static func ctrlCPressed() -> Bool { interruptsReceived.load(ordering: .relaxed) > 0 || hangupReceived.load(ordering: .relaxed) }
 
-    /// Ends the run after a Ctrl-C with one clear line and the shell's status for SIGINT (130).
+    /// Ends the run after a Ctrl-C with one clear line and the shell's status for SIGINT (130); after
+    /// SIGTERM or SIGHUP, the status for SIGTERM (143).
     func stopped(_ where: String) -> Never {
-        FileHandle.standardOutput.write(Data("stopped by Ctrl-C \(`where`)\n".utf8))
-        Foundation.exit(130)
+        let terminated = hangupReceived.load(ordering: .relaxed) && interruptsReceived.load(ordering: .relaxed) == 0
+        FileHandle.standardOutput.write(Data("stopped by \(terminated ? "a signal to end" : "Ctrl-C") \(`where`)\n".utf8))
+        Foundation.exit(terminated ? 143 : 130)
     }
 
     func fail(_ message: String) -> Never {

@@ -31,7 +31,7 @@ struct BuiltinTests {
             "x = randn(4, 3)", "w = tensor([1.0, 2.0], requires_grad=True)", "a = randn(2, 3)", "b = randn(2, 3)", "z = randn(4, 5)",
             "logits = randn(4, 10)", "y = tensor([1, 2, 3, 4])", "labels = ones(4)", "pred = randn(4)", "layer = Linear(3, 2)",
             "net = Sequential(Linear(784, 10))", "conv = Conv2d(1, 8, 3, padding=1)", "losses = [3, 2, 1]", "samples = rand(4, 1, 28, 28)",
-            "D = Linear(3, 1)", "loss = (w * 2).sum()")
+            "D = Linear(3, 1)", "loss = (w * 2).sum()", "gan = GAN(batch=4)")
         // Builtins that read or write files are left out: their examples need files from earlier work.
         for (name, b) in Builtins.table.sorted(by: { $0.key < $1.key }) where !["save_png", "save_model", "load_model", "load_gan", "save", "load"].contains(name) {
             let result = s.run(b.help.example)

@@ -361,6 +361,28 @@ struct ProcessTests {
         }
     }
 
+    @Test("ganbook run: SIGTERM during a long cell ends the whole run (status 143), not only the cell")
+    func runEndsAtSIGTERM() throws {
+        try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
+        let folder = NSTemporaryDirectory() + "ganbook-term-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let script = folder + "/cells.txt"
+        try "n = 0\nfor i in range(4000000): w = randn(20, 20) @ randn(20, 20); n += 1\nprint(\"after\", n)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
+        p.arguments = ["--no-color", "run", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(p.processIdentifier, SIGTERM)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 143, "\(text.suffix(300))")
+        #expect(text.contains("stopped by a signal to end at line 2") && !text.contains(">>> print"), "\(text.suffix(300))")
+    }
+
     /// Rounds of `kill -9`; `GANBOOK_KILL_ROUNDS=50` runs the fifty by hand.
     static var killRounds: Int { ProcessInfo.processInfo.environment["GANBOOK_KILL_ROUNDS"].flatMap { Int($0) } ?? 8 }
 
