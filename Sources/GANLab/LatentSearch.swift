@@ -102,6 +102,10 @@ public enum LatentSearch {
         let visibleCount = visible.reshaped([n * r, pixels]).sum(axes: [1]).scalars.map { max($0, 1) }
         let weights = Tensor(shape: [n * r, 1, 1, 1], scalars: visibleCount.map { 1 / $0 })
 
+        // G draws in evaluation mode throughout (its running BatchNorm statistics, as gan.sample does):
+        // in training mode every drawing would depend on the others in its batch and move those statistics.
+        G.eval()
+        G.setRequiresGrad(false)
         var g = SeededGenerator(seed: s.seed)
         let starts =
             s.candidates > 0
@@ -109,8 +113,6 @@ public enum LatentSearch {
             : Tensor.randn([n * r, latent], using: &g)
         let z = Variable(starts, requiresGrad: true)
         let optimizer = Adam([("z", z)], learningRate: s.learningRate)
-        G.eval()
-        G.setRequiresGrad(false)
         let judge = s.realism > 0 ? D : nil
         judge?.eval()
         judge?.setRequiresGrad(false)

@@ -168,7 +168,7 @@ extension Builtins {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<steps {
             if interp.stopRequested { break }
-            gan.step()
+            _ = gan.step()
         }
         if gan.steps < steps {
             try interp.checkInterrupt(at: args.range)

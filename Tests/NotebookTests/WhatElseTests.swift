@@ -25,6 +25,8 @@ struct WhatElseTests {
         var g = SeededGenerator(seed: 11)
         let G = DCGANGenerator(latent: 100, using: &g)
         Initializers.dcgan(G, using: &g)
+        // An untrained G draws nearly the same grey for any z; a sharper last layer makes drawings that differ.
+        for (name, p) in G.namedParameters() where name == "deconv2.weight" { p.value = p.value * 40 }
         // Running statistics from a few batches, so that evaluation mode draws something other than a blur.
         for _ in 0..<3 { _ = noGrad { G(Variable(Tensor.randn([32, 100], using: &g))) } }
         G.eval()
@@ -91,13 +93,13 @@ struct WhatElseTests {
     func restoreCells() {
         let s = scratchSession()
         #expect(s.text("crop_mask('square', top=2, left=3, size=4).sum().item()") == "768")
-        #expect(s.text("crop_mask('lower')[0, 0, 13, 5].item(), crop_mask('lower')[0, 0, 14, 5].item()") == "1 0")
+        #expect(s.text("print(crop_mask('lower')[0, 0, 13, 5].item(), crop_mask('lower')[0, 0, 14, 5].item())") == "1 0")
         _ = s.text("gan = GAN(batch=4, seed=1)", "p = rand(3, 1, 28, 28)", "m = crop_mask('right')")
         #expect(s.text("r = restore(gan, p, m, steps=5, restarts=2)", "r.image.shape") == "[3, 1, 28, 28]")
         #expect(s.text("((r.image - p) * m).abs().max().item()") == "0")
-        #expect(s.text("r.steps, len(r.errors), len(r.errors[0]), len(r.final_errors)") == "5 2 6 3")
+        #expect(s.text("print(r.steps, len(r.errors), len(r.errors[0]), len(r.final_errors))") == "5 2 6 3")
         #expect(s.text("r").hasPrefix("restoration of 3 pictures after 5 steps from 2 starts each"))
-        #expect(s.text("r.best.shape, ((r.best - p) * m).abs().max().item()") == "[3, 1, 28, 28] 0")
+        #expect(s.text("print(r.best.shape, ((r.best - p) * m).abs().max().item())") == "[3, 1, 28, 28] 0")
         #expect(s.text("r.image.shape") == "[3, 1, 28, 28]")
         #expect(s.run("restore(gan, p, m, restarts=8, candidates=4)").error?.message.contains("at least restarts") == true)
         #expect(s.run("restore(gan, p * 2 - 1, m)").error?.message.contains("must be in [0, 1]") == true)
@@ -132,7 +134,8 @@ struct WhatElseTests {
         var g = SeededGenerator(seed: 4)
         let columnNoise = Tensor.randn([3, 100], using: &g)
         guard case .tensor(let table) = s.interpreter.variables["t"]! else { Issue.record("no table"); return }
-        #expect(table.value.rows([6, 7, 8]) == c.generate(columnNoise, digits: [2, 2, 2]))
+        // (Equal up to rounding: a product over 30 rows may sum in another order than one over 3.)
+        #expect((table.value.rows([6, 7, 8]) - c.generate(columnNoise, digits: [2, 2, 2])).abs().max().item < 1e-5)
         #expect(s.text("c").contains("GAN(dcgan, conditional, batch 8"))
         #expect(s.run("GAN(batch=8).sample(2, digit=3)").error?.message.contains("only a GAN(conditional=True) takes digit=") == true)
         #expect(s.run("c.sample(2, digit=10)").error != nil)
@@ -190,8 +193,8 @@ struct WhatElseTests {
         #expect(det.accuracy(on: gan, n: 100, seed: 9).fake < trained.fake)
         // In cells.
         #expect(s.text("det = fake_detector(gan, steps=5)", "det.steps") == "5")
-        #expect(s.text("len(det.accuracy(gan, n=20))") == "3")
-        #expect(s.text("len(gan.train_against(det, steps=2))") == "2")
+        #expect(s.text("len(det.accuracy(gan, n=20))").hasSuffix("\n3"))
+        #expect(s.text("len(gan.train_against(det, steps=2))").hasSuffix("\n2"))
         #expect(s.run("gan.train_against(gan)").error?.message.contains("must be a fake detector") == true)
         // With learning frozen, neither the detector nor G moves.
         let f = scratchSession()
@@ -201,17 +204,18 @@ struct WhatElseTests {
         let weights = frozen.net.stateDict(), gWeights = g.pair.G.stateDict()
         _ = f.text("det.train(g, steps=2)", "g.train_against(det, steps=2)")
         #expect(zip(weights, frozen.net.stateDict()).allSatisfy { $0.tensor == $1.tensor })
-        #expect(zip(gWeights, g.pair.G.stateDict()).filter { !$0.name.contains("running") && !$0.name.contains("num_batches") }.allSatisfy { $0.tensor == $1.tensor })
+        #expect(zip(gWeights, g.pair.G.stateDict()).filter { !$0.0.name.contains("running") && !$0.0.name.contains("num_batches") }.allSatisfy { $0.0.tensor == $0.1.tensor })
     }
 
     @Test("classify reads digits with the session's judge; digit_accuracy gives one share per digit")
     func judging() {
         let s = scratchSession()
         _ = s.text("data = mnist()", "x = data.images(0, 50, split='test')", "y = data.labels(0, 50, split='test')")
-        #expect(s.text("classify(x).shape") == "[50]")
-        #expect(Double(s.text("(classify(x) == y).mean().item()"))! > 0.7)
+        #expect(s.text("classify(x).shape").hasSuffix("[50]"))
+        let read = s.text("(classify(x) == y).mean().item()")
+        #expect((Double(read.split(separator: "\n").last.map(String.init) ?? "") ?? 0) > 0.7, "\(read)")
         _ = s.text("c = GAN(conditional=True, batch=4)")
-        #expect(s.text("len(c.digit_accuracy(n=10))") == "10")
+        #expect(s.text("len(c.digit_accuracy(n=10))").hasSuffix("\n10"))
         #expect(s.run("GAN(batch=4).digit_accuracy()").error?.message.contains("conditional") == true)
         #expect(s.run("classify(zeros(3, 3))").error?.kind == .shape)
         // show's captions: one per image, or a clear line.
