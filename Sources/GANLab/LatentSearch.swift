@@ -53,6 +53,8 @@ public enum LatentSearch {
         /// Picture 0's candidate (its chosen restart) at `progressSteps`: `[k, 1, 28, 28]`, step 0 first.
         public let progress: Tensor
         public let progressSteps: [Int]
+        /// A conditional G's digit of each picture's best fit (empty for an unconditional G).
+        public let digits: [Int]
         /// Steps made (fewer than asked when stopped early).
         public let stepsRun: Int
     }
@@ -60,15 +62,17 @@ public enum LatentSearch {
     /// Per picture, the `keep` of `count` random noise vectors whose drawings are closest to it on its
     /// visible pixels: `[n · keep, latent]`, picture by picture. G must be in evaluation mode.
     static func closestCandidates(
-        _ G: Module, latent: Int, input: (Variable) -> Variable, count: Int, to pictures: Tensor, masks: Tensor, keep: Int,
-        using g: inout SeededGenerator
-    ) -> Tensor {
+        _ G: Module, latent: Int, classes: Int, count: Int, to pictures: Tensor, masks: Tensor, keep: Int, using g: inout SeededGenerator
+    ) -> (z: Tensor, labels: [Int]) {
         let n = pictures.shape[0], pixels = pictures.shape[1...].reduce(1, *)
         let z = Tensor.randn([count, latent], using: &g)
+        // A conditional G is asked for every digit in turn, so each digit has count / 10 candidates.
+        let labels = classes > 0 ? (0..<count).map { $0 % classes } : []
         var drawings: [Tensor] = []
         for start in stride(from: 0, to: count, by: 256) {
             let rows = Array(start..<min(start + 256, count))
-            drawings.append(noGrad { G(input(Variable(z.rows(rows)))) }.value.reshaped([rows.count, pixels]))
+            let input = generatorInput(Variable(z.rows(rows)), classes > 0 ? rows.map { labels[$0] } : [], classes: classes)
+            drawings.append(noGrad { G(input) }.value.reshaped([rows.count, pixels]))
         }
         let d = Tensor.concat(drawings).scalars, p = pictures.reshaped([n, pixels]).scalars, m = masks.reshaped([n, pixels]).scalars
         var rows: [Int] = []
@@ -84,14 +88,22 @@ public enum LatentSearch {
             }
             rows += (0..<count).sorted { errors[$0] < errors[$1] }.prefix(keep)
         }
-        return z.rows(rows)
+        return (z.rows(rows), classes > 0 ? rows.map { labels[$0] } : [])
+    }
+
+    /// G's input for noise `z: [m, latent]`: z itself, or for a conditional G (`classes` > 0) z with the
+    /// one-hot labels behind it, `[m, latent + classes]`. Differentiable in z.
+    static func generatorInput(_ z: Variable, _ labels: [Int], classes: Int) -> Variable {
+        guard classes > 0 else { return z }
+        return Variable.concat([z, Variable(GANPair.oneHot(labels, classes: classes))], axis: 1)
     }
 
     /// Searches z for each of `pictures: [n, 1, 28, 28]` in [−1, 1] with `mask: [n or 1, 1, 28, 28]`
-    /// (1 = visible, 0 = hidden). `input` turns noise `[m, latent]` into G's input, differentiably (the identity for an
-    /// unconditional G). `stopEarly` is asked before every step (Ctrl-C): the result is then the best so far.
+    /// (1 = visible, 0 = hidden). A conditional G (`classes` > 0) is searched over its noise *and* the digit:
+    /// each start keeps the digit it began with (the candidates ask for every digit in turn; random starts
+    /// take restart j's digit as j mod 10), only its z moves. D's realism term is for an unconditional pair. `stopEarly` is asked before every step (Ctrl-C): the result is then the best so far.
     public static func restore(
-        generator G: Module, discriminator D: Module? = nil, latent: Int, input: (Variable) -> Variable = { $0 }, pictures: Tensor, mask: Tensor,
+        generator G: Module, discriminator D: Module? = nil, latent: Int, classes: Int = 0, pictures: Tensor, mask: Tensor,
         settings s: Settings, stopEarly: () -> Bool = { false }
     ) -> Result {
         let n = pictures.shape[0], r = s.restarts, pixels = pictures.shape[1...].reduce(1, *)
@@ -107,13 +119,15 @@ public enum LatentSearch {
         G.eval()
         G.setRequiresGrad(false)
         var g = SeededGenerator(seed: s.seed)
-        let starts =
+        let starts: (z: Tensor, labels: [Int]) =
             s.candidates > 0
-            ? closestCandidates(G, latent: latent, input: input, count: s.candidates, to: pictures, masks: masks, keep: r, using: &g)
-            : Tensor.randn([n * r, latent], using: &g)
-        let z = Variable(starts, requiresGrad: true)
+            ? closestCandidates(G, latent: latent, classes: classes, count: s.candidates, to: pictures, masks: masks, keep: r, using: &g)
+            : (Tensor.randn([n * r, latent], using: &g), classes > 0 ? (0..<(n * r)).map { $0 % r % classes } : [])
+        let labels = starts.labels
+        let input = { (z: Variable) in generatorInput(z, labels, classes: classes) }
+        let z = Variable(starts.z, requiresGrad: true)
         let optimizer = Adam([("z", z)], learningRate: s.learningRate)
-        let judge = s.realism > 0 ? D : nil
+        let judge = s.realism > 0 && classes == 0 ? D : nil
         judge?.eval()
         judge?.setRequiresGrad(false)
         defer {
@@ -168,22 +182,23 @@ public enum LatentSearch {
             : Tensor.concat(ranked.enumerated().map { i, order in all.rows(order.prefix(s.keep).map { i * r + $0 }).mean(axes: [0], keepDims: true) })
         let hidden = masks * -1 + 1
         let progressZ = Tensor.concat(snapshots.map { $0.z.rows([rows[0]]) })
+        let progressInput = generatorInput(Variable(progressZ), classes > 0 ? [Int](repeating: labels[rows[0]], count: snapshots.count) : [], classes: classes)
         return Result(
             drawings: drawings, restored: pictures * masks + drawings * hidden, best: best, bestRestored: pictures * masks + best * hidden,
             z: bestZ, errors: errors, finalErrors: rows.map { Double(lastErrors[$0]) },
-            chosen: chosen, progress: noGrad { G(input(Variable(progressZ))) }.value, progressSteps: snapshots.map(\.step),
-            stepsRun: stepsRun)
+            chosen: chosen, progress: noGrad { G(progressInput) }.value, progressSteps: snapshots.map(\.step),
+            digits: classes > 0 ? rows.map { labels[$0] } : [], stepsRun: stepsRun)
     }
 
     /// `restore`, `chunk` pictures at a time (each picture's search is its own, so the chunks only bound
     /// the memory of one step). Picture 0's errors and progress come from the first chunk; a chunk cut
     /// short by `stopEarly` ends the search, and the pictures after it keep their starting drawings.
     public static func restoreInChunks(
-        chunk: Int, generator G: Module, discriminator D: Module? = nil, latent: Int, input: (Variable) -> Variable = { $0 }, pictures: Tensor,
+        chunk: Int, generator G: Module, discriminator D: Module? = nil, latent: Int, classes: Int = 0, pictures: Tensor,
         mask: Tensor, settings s: Settings, stopEarly: () -> Bool = { false }
     ) -> Result {
         let n = pictures.shape[0]
-        guard n > chunk else { return restore(generator: G, discriminator: D, latent: latent, input: input, pictures: pictures, mask: mask, settings: s, stopEarly: stopEarly) }
+        guard n > chunk else { return restore(generator: G, discriminator: D, latent: latent, classes: classes, pictures: pictures, mask: mask, settings: s, stopEarly: stopEarly) }
         var parts: [Result] = []
         var stopped = false
         for start in stride(from: 0, to: n, by: chunk) {
@@ -191,7 +206,7 @@ public enum LatentSearch {
             var settings = s
             if stopped { settings.steps = 0 }
             let part = restore(
-                generator: G, discriminator: D, latent: latent, input: input, pictures: pictures.rows(rows),
+                generator: G, discriminator: D, latent: latent, classes: classes, pictures: pictures.rows(rows),
                 mask: mask.shape[0] == 1 ? mask : mask.rows(rows), settings: settings, stopEarly: stopEarly)
             stopped = stopped || part.stepsRun < settings.steps
             parts.append(part)
@@ -201,6 +216,6 @@ public enum LatentSearch {
             drawings: Tensor.concat(parts.map(\.drawings)), restored: Tensor.concat(parts.map(\.restored)), best: Tensor.concat(parts.map(\.best)),
             bestRestored: Tensor.concat(parts.map(\.bestRestored)), z: Tensor.concat(parts.map(\.z)), errors: first.errors,
             finalErrors: parts.flatMap(\.finalErrors), chosen: parts.flatMap(\.chosen), progress: first.progress, progressSteps: first.progressSteps,
-            stepsRun: parts.map(\.stepsRun).min()!)
+            digits: parts.flatMap(\.digits), stepsRun: parts.map(\.stepsRun).min()!)
     }
 }

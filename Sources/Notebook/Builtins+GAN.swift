@@ -16,13 +16,7 @@ extension Builtins {
             try args.accept(keywords: ["arch", "data", "batch", "lr", "lr_d", "betas", "k", "smooth", "preset", "conditional", "seed"], maxPositional: 0)
             let archName = try args.string(nil, "arch", default: "dcgan")
             guard var arch = GANArchitecture(rawValue: archName) else { throw CellError(.value, "arch is \"dcgan\" or \"mlp\"", at: args.range) }
-            let data: ImageDataset
-            if let (v, r) = args.value(nil, "data") {
-                guard case .dataset(let d) = v else { throw CellError(.type, "data must be mnist() or fashion(), got \(v.typeName)", at: r) }
-                data = d
-            } else {
-                data = try interp.loadDataset(.mnist, at: args.range)
-            }
+            let data = try Builtins.dataset(args, interp)
             var batch: Int
             do throws(CellError) {
                 batch = try args.count(
@@ -153,13 +147,7 @@ extension Builtins {
     /// `load_gan(name, or_train=steps)` without the file: a fresh `GAN()` (DCGAN, batch 64, the
     /// session's seed), trained `steps` steps now, with a line before and after. Ctrl-C stops it cleanly.
     static func trainStandIn(for name: String, steps: Int, _ args: Arguments, _ interp: Interpreter) throws(CellError) -> GANTrainer {
-        let data: ImageDataset
-        if let (v, r) = args.value(nil, "data") {
-            guard case .dataset(let d) = v else { throw CellError(.type, "data must be mnist() or fashion(), got \(v.typeName)", at: r) }
-            data = d
-        } else {
-            data = try interp.loadDataset(.mnist, at: args.range)
-        }
+        let data = try Builtins.dataset(args, interp)
         let gan = GANTrainer(
             architecture: .dcgan, dataset: data, batchSize: 64, learningRateD: 2e-4, learningRateG: 2e-4, betas: (0.5, 0.999),
             dSteps: 1, realLabel: 1, seed: interp.seed)
@@ -176,5 +164,14 @@ extension Builtins {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         interp.emit(["trained \(gan.steps) steps in \(formatFixed(seconds, decimals: 1)) s; gan.save(\"\(name)\") keeps it"])
         return gan
+    }
+}
+
+extension Builtins {
+    /// The `data=` argument of `GAN` and `load_gan(or_train=)`: `mnist()` or `fashion()`, MNIST when left out.
+    static func dataset(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> ImageDataset {
+        guard let (v, r) = args.value(nil, "data") else { return try interp.loadDataset(.mnist, at: args.range) }
+        guard case .dataset(let d) = v else { throw CellError(.type, "data must be mnist() or fashion(), got \(v.typeName)", at: r) }
+        return d
     }
 }

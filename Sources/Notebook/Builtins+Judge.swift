@@ -15,14 +15,20 @@ extension Builtins {
             try args.accept(keywords: ["images", "classifier"], maxPositional: 1)
             let (v, r) = try args.required(0, "images")
             let images = try Builtins.digitBatch(try Interpreter.asTensor(v, at: r, what: "images").value, "images", at: r)
-            var given: Module?
-            if let (m, mr) = args.value(nil, "classifier") {
-                guard case .module(let net) = m else { throw CellError(.type, "classifier must be a model, got \(m.typeName)", at: mr) }
-                try Layers.check(net, [2, 1, 28, 28], at: mr)
-                given = net
-            }
+            let given = try Builtins.classifier(args, nil)
             let (net, _) = try GANTrainer.judge(given, dataset: try interp.loadDataset(.mnist, at: args.range), interp)
             return .tensor(Variable(DigitJudge.classify(net, images).probabilities.argmax(axis: 1)))
         }
     ]
+}
+
+extension Builtins {
+    /// The `classifier=` argument of `classify`, `gan.score` and `digit_accuracy`: a model that reads
+    /// `[n, 1, 28, 28]` pictures, or nil for the session's judge.
+    static func classifier(_ args: Arguments, _ index: Int?) throws(CellError) -> Module? {
+        guard let (v, r) = args.value(index, "classifier") else { return nil }
+        guard case .module(let m) = v else { throw CellError(.type, "classifier must be a model, got \(v.typeName)", at: r) }
+        try Layers.check(m, [2, 1, 28, 28], at: r)
+        return m
+    }
 }

@@ -32,14 +32,11 @@ extension Builtins {
         },
         define(
             "restore", "restore(gan, picture, mask, steps=20, restarts=32, keep=restarts, candidates=4000, lr=0.02, prior=0.1, realism=0, seed=None)",
-            "Fills the hidden pixels (mask 0) of picture ([28, 28] or [n, 1, 28, 28], in [0, 1]) from G: each picture's search starts from the restarts of candidates random drawings that fit its visible pixels best (candidates=0: from random noise), then gradient descent on each z, G frozen, on the squared error over the visible pixels + prior · mean(z²). r.image averages the keep best fits, r.best is the best alone. Also .drawing, .errors, .progress.",
+            "Fills the hidden pixels (mask 0) of picture ([28, 28] or [n, 1, 28, 28], in [0, 1]) from G (a conditional G is searched over every digit too): each picture's search starts from the restarts of candidates random drawings that fit its visible pixels best (candidates=0: from random noise), then gradient descent on each z, G frozen, on the squared error over the visible pixels + prior · mean(z²). r.image averages the keep best fits, r.best is the best alone. Also .drawing, .errors, .progress.",
             example: "r = restore(gan, samples, crop_mask(\"lower\"), steps=10)", topic: "gan"
         ) { args, interp throws(CellError) in
             try args.accept(keywords: ["gan", "picture", "mask", "steps", "restarts", "keep", "candidates", "lr", "prior", "realism", "seed"], maxPositional: 3)
             let gan = try FakeDetector.gan(args, 0, "gan")
-            guard !gan.isConditional else {
-                throw CellError(.value, "restore searches the noise of a GAN that is not told the digit: use an unconditional GAN", at: args.range)
-            }
             let (pictureValue, pictureRange) = try args.required(1, "picture")
             let (maskValue, maskRange) = try args.required(2, "mask")
             let pictures = try Builtins.digitBatch(try Interpreter.asTensor(pictureValue, at: pictureRange, what: "picture").value, "picture", at: pictureRange)
@@ -70,12 +67,15 @@ extension Builtins {
                 throw CellError(.value, "lr must be in (0, 10), prior and realism ≥ 0", at: args.range)
             }
             settings.seed = try args.seed(nil, default: interp.seed)
+            if gan.isConditional, settings.realism > 0 {
+                throw CellError(.value, "realism asks D, which a conditional GAN's D cannot answer without a digit: leave it at 0", at: args.range)
+            }
             // The search runs a chunk of pictures at a time, every start of each at once: G's widest layer
             // holds [chunk · restarts, 64, 14, 14] numbers, which the budget bounds.
             try Interpreter.checkBudget([settings.restarts, 64, 14, 14], at: args.range)
             let result = LatentSearch.restoreInChunks(
                 chunk: max(1, 2048 / settings.restarts),
-                generator: gan.pair.G, discriminator: gan.pair.D, latent: gan.pair.latent, pictures: pictures * 2 - 1, mask: mask, settings: settings,
+                generator: gan.pair.G, discriminator: gan.pair.D, latent: gan.pair.latent, classes: gan.pair.classes, pictures: pictures * 2 - 1, mask: mask, settings: settings,
                 stopEarly: { interp.stopRequested })
             if result.stepsRun < settings.steps {
                 interp.emit(["stopped by Ctrl-C after \(result.stepsRun) of \(settings.steps) steps: the best drawing so far"])
@@ -153,6 +153,13 @@ public final class RestorationValue: NotebookObject, SeriesProvider {
         },
         .property("progress_steps", "r.progress_steps", "The steps r.progress was taken at.", example: "r.progress_steps", topic: "gan") {
             .list($0.result.progressSteps.map { .number(Double($0)) })
+        },
+        .property(
+            "digits", "r.digits", "A conditional GAN's restoration: the digit of each picture's best fit (the search tries every digit), a tensor [n].",
+            example: "r.digits", topic: "gan"
+        ) { r in
+            guard !r.result.digits.isEmpty else { return .none }
+            return .tensor(Variable(Tensor(shape: [r.result.digits.count], scalars: r.result.digits.map(Float.init))))
         },
         .property("steps", "r.steps", "Steps the search made.", example: "r.steps", topic: "gan") { .number(Double($0.result.stepsRun)) },
     ])

@@ -45,12 +45,7 @@ extension GANTrainer {
 
     func score(_ args: Arguments, _ interp: Interpreter) throws(CellError) -> Value {
         try args.accept(keywords: ["classifier", "n"], maxPositional: 2)
-        var given: Module?
-        if let (v, r) = args.value(0, "classifier") {
-            guard case .module(let m) = v else { throw CellError(.type, "classifier must be a model, got \(v.typeName)", at: r) }
-            try Layers.check(m, [2, 1, 28, 28], at: r)
-            given = m
-        }
+        let given = try Builtins.classifier(args, 0)
         let n = try args.count(1, "n", default: 1000, from: 100, max: 10_000)
         let (net, judgeName) = try judge(given, interp)
         let samples = judgedSamples(net, n)
@@ -82,12 +77,7 @@ extension GANTrainer {
             throw CellError(.value, "digit_accuracy() asks for each digit, which only a GAN(conditional=True) can draw on demand", at: args.range)
         }
         let n = try args.count(0, "n", default: 100, from: 10, max: 1000)
-        var given: Module?
-        if let (v, r) = args.value(nil, "classifier") {
-            guard case .module(let m) = v else { throw CellError(.type, "classifier must be a model, got \(v.typeName)", at: r) }
-            try Layers.check(m, [2, 1, 28, 28], at: r)
-            given = m
-        }
+        let given = try Builtins.classifier(args, nil)
         let (net, judgeName) = try judge(given, interp)
         var g = SeededGenerator(seed: 12345)
         let z = Tensor.randn([n, pair.latent], using: &g)

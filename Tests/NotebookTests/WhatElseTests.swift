@@ -108,8 +108,12 @@ struct WhatElseTests {
         #expect(s.run("restore(gan, zeros(3, 28), m)").error?.kind == .shape)
         #expect(s.run("restore(p, p, m)").error?.message.contains("must be a GAN") == true)
         #expect(s.run("crop_mask('middle')").error?.message.contains("part is") == true)
+        // A conditional GAN is searched over its digits too: candidates ask for each digit in turn.
         _ = s.text("c = GAN(conditional=True, batch=4)")
-        #expect(s.run("restore(c, p, m)").error?.message.contains("unconditional") == true)
+        #expect(s.text("rc = restore(c, p, m, steps=2, restarts=10, candidates=0)", "print(rc.image.shape, rc.digits.shape)") == "[3, 1, 28, 28] [3]")
+        #expect(s.text("print(restore(c, p, m, steps=1, restarts=3, candidates=40).digits.max().item() <= 9)") == "True")
+        #expect(s.run("restore(c, p, m, realism=1)").error?.message.contains("conditional") == true)
+        #expect(s.text("print(restore(gan, p, m, steps=1, restarts=2).digits)") == "None")
     }
 
     @Test("a conditional GAN: label planes in D, one-hot in G, sample(digit=), a table whose columns share their noise")
