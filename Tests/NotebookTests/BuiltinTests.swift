@@ -27,6 +27,9 @@ struct BuiltinTests {
     @Test("every builtin's example runs (given the variables it names)")
     func examplesRun() {
         let s = makeSession()
+        // classify()'s example trains a judge and saves it in the session's folder: a scratch one, never the checkout.
+        s.interpreter.settings.folder = NSTemporaryDirectory() + "ganbook-examples-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: s.interpreter.settings.folder!, withIntermediateDirectories: true)
         _ = s.text(
             "x = randn(4, 3)", "w = tensor([1.0, 2.0], requires_grad=True)", "a = randn(2, 3)", "b = randn(2, 3)", "z = randn(4, 5)",
             "logits = randn(4, 10)", "y = tensor([1, 2, 3, 4])", "labels = ones(4)", "pred = randn(4)", "layer = Linear(3, 2)",
