@@ -4,6 +4,7 @@
 #   make test    the same set-up, then the whole test suite (release build: the engine is numeric code)
 #   make data    fetch and verify the datasets (FORCE=1 to fetch again)
 #   make bench   the speed benchmark (see README, "Performance")
+#   make install the notebook with its lessons and data under PREFIX (default ~/.local): `ganbook` from any folder
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -18,15 +19,22 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CPU_FLAGS := $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null \
                && echo "-Xswiftc -target-cpu -Xswiftc haswell")
 BUILD_FLAGS := -c release $(CPU_FLAGS)
+# The tests build in a folder of their own: `swift test` compiles every module with testing enabled
+# (`@testable import`), `swift build` without, so one shared folder was rebuilt from scratch (minutes)
+# at every switch between `make run` and `make test`. Two folders: each rebuild is incremental.
+TEST_FLAGS := $(BUILD_FLAGS) --scratch-path .build-tests
 
-.PHONY: run test setup data build bench clean
+PREFIX ?= $(HOME)/.local
+SHARE := $(PREFIX)/share/ganbook
+
+.PHONY: run test setup data build bench install uninstall clean
 
 run: setup data build
 	@$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ganbook
 
+# `swift test` builds everything, the ganbook executable too (the process tests run it).
 test: setup data
-	$(SWIFT) build $(BUILD_FLAGS)
-	$(SWIFT) test $(BUILD_FLAGS)
+	$(SWIFT) test $(TEST_FLAGS)
 
 build:
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -57,5 +65,21 @@ bench: setup data build
 	    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $$bin bench $$cfg --threads 2; \
 	done
 
+# PREFIX/bin/ganbook finds its lessons and data in PREFIX/share/ganbook (Paths.swift); the data
+# fetched so far is copied, so the installed notebook works offline; `ganbook data fetch` fills it up.
+install: setup data build
+	@bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ganbook; \
+	install -d "$(PREFIX)/bin" "$(SHARE)/lessons" "$(SHARE)/datasets/data" && \
+	install -m 755 "$$bin" "$(PREFIX)/bin/ganbook" && \
+	install -m 644 lessons/*.md "$(SHARE)/lessons/" && \
+	install -m 644 datasets/fetch.py datasets/README.md "$(SHARE)/datasets/" && \
+	cp -R datasets/data/. "$(SHARE)/datasets/data/" && \
+	echo "installed $(PREFIX)/bin/ganbook (lessons and data in $(SHARE))" && \
+	case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on your PATH: add it, or run $(PREFIX)/bin/ganbook";; esac
+
+uninstall:
+	rm -f "$(PREFIX)/bin/ganbook"
+	rm -rf "$(SHARE)"
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-tests

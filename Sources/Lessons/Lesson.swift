@@ -22,6 +22,10 @@ public struct Lesson: Sendable, Equatable {
         public var checkClaimsLearning = false
         public var hints: [String] = []
         public var predict: Predict?
+        /// Cells the prose invites the learner to try once the step is done (`> try: x + tensor([1, 2])`):
+        /// the tutor pre-types them and waits for Enter or `:next` instead of moving on at once. The batch
+        /// runner does not run them (an experiment may end in an error on purpose).
+        public var experiments: [String] = []
     }
 
     /// A file the lesson reads that an earlier lesson writes (`> reads: classifier.safetensors — …` in
@@ -74,6 +78,11 @@ public struct Lesson: Sendable, Equatable {
                 let file = parts[0].trimmed
                 guard !file.isEmpty else { throw fail("'> reads:' needs a file name: > reads: FILE — which lesson writes it") }
                 reads.append(Read(file: file, note: parts.dropFirst().joined(separator: " — ").trimmed))
+            } else if line.hasPrefix("> try:") {
+                guard !steps.isEmpty else { throw fail("a '> try:' line before the first step") }
+                let cell = String(line.dropFirst("> try:".count)).trimmed
+                guard !cell.isEmpty else { throw fail("'> try:' needs a cell to try: > try: x + tensor([1, 2])") }
+                steps[steps.count - 1].experiments.append(cell)
             } else if line.hasPrefix("> hint:") {
                 guard !steps.isEmpty else { throw fail("a hint before the first step") }
                 steps[steps.count - 1].hints.append(String(line.dropFirst("> hint:".count)).trimmed)

@@ -8,11 +8,19 @@ extension Builtins {
     static let pictureBuiltins: [Builtin] = [
         define(
             "show", "show(x, scale=1, columns=None, captions=None)",
-            "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid, captioned with the images' positions or with captions (a list, one per image).",
-            example: "show(data.image(0))", topic: "pictures"
+            "Draws a tensor as a picture: [H, W] or [1, H, W] one image, [N, 1, H, W] or [N, H, W] a grid. A batch [images, labels] (what data.batch returns) is captioned with its labels; captions= a list or tensor, one per image, or \"positions\" for 0, 1, ….",
+            example: "show(data.batch(8))", topic: "pictures"
         ) { args, interp throws(CellError) in
             try args.accept(keywords: ["x", "scale", "columns", "captions"], maxPositional: 1)
-            let x = try args.tensor(0, "x").value
+            var (picture, pictureRange) = try args.required(0, "x")
+            // A batch as data.batch returns it: the images, captioned with their labels.
+            var batchLabels: Value?
+            if case .list(let pair) = picture, pair.count == 2, case .tensor(let images) = pair[0], images.value.rank >= 3,
+                case .tensor(let labels) = pair[1], labels.value.rank == 1
+            {
+                (picture, batchLabels) = (pair[0], pair[1])
+            }
+            let x = try Interpreter.asTensor(picture, at: pictureRange, what: "x").value
             let images = try grayImages(x, at: args.range)
             // A terminal picture wider than any screen helps nobody: 1–16 cells per pixel.
             let scale = try args.count(nil, "scale", default: 1, from: 1, max: 16)
@@ -22,19 +30,25 @@ extension Builtins {
                 interp.emit(ImageRenderer.canvas(images[0], scale: scale, maxWidth: interp.display.width, style: style))
             } else {
                 let columns = try args.count(nil, "columns", default: max(1, interp.display.width / (images[0].width * scale + 1)), from: 1, max: 1000)
-                let captions = try Builtins.captions(args, count: images.count)
+                let captions = try Builtins.captions(args, count: images.count, labels: batchLabels.map { ($0, pictureRange) })
                 interp.emit(GridRenderer.canvas(images, captions: captions, columns: columns, scale: scale, style: style))
             }
             return .none
         },
         define(
-            "plot", "plot(values, …, log=False)", "A line chart of one or more lists or 1-D tensors (loss curves).",
-            example: "plot(losses)", topic: "pictures"
+            "plot", "plot(values, …, x=None, xlabel=\"\", ylabel=\"\", log=False, names=None)",
+            "A line chart of one or more lists or 1-D tensors (loss curves). x= gives each point's x value (the axis then reads them, not the positions 0, 1, …); xlabel= and ylabel= name the axes.",
+            example: "ws = linspace(-1, 7, 41); plot((ws - 3) ** 2, x=ws, xlabel=\"w\", ylabel=\"loss\")", topic: "pictures"
         ) { args, interp throws(CellError) in
-            try args.accept(keywords: ["log", "height", "names"], maxPositional: 8)
+            try args.accept(keywords: ["log", "height", "names", "x", "xlabel", "ylabel"], maxPositional: 8)
             var series: [Series] = []
+            var xAxis = ""
             for (i, (v, r)) in args.positional.enumerated() {
-                if case .object(let o) = v, let provider = o as? SeriesProvider { series += provider.series(); continue }
+                if case .object(let o) = v, let provider = o as? SeriesProvider {
+                    series += provider.series()
+                    if xAxis.isEmpty { xAxis = provider.xAxis }
+                    continue
+                }
                 series.append(Series(args.positional.count > 1 ? "series \(i)" : "", try numbers(v, at: r)))
             }
             if let (v, r) = args.value(nil, "names") {
@@ -43,10 +57,22 @@ extension Builtins {
             }
             guard !series.isEmpty else { throw CellError(.type, "plot() needs at least one list of values", at: args.range) }
             let height = try args.count(nil, "height", default: 12, from: 1, max: 200)
+            var xs: [Double]?
+            if let (v, r) = args.value(nil, "x") {
+                let values = try numbers(v, at: r)
+                let longest = series.map(\.values.count).max() ?? 0
+                guard values.count == longest else {
+                    throw CellError(.value, "x needs one value per point: \(longest), got \(values.count)", at: r)
+                }
+                guard values.allSatisfy(\.isFinite) else { throw CellError(.value, "x values must be finite numbers", at: r) }
+                xs = values
+            }
             interp.emit(
                 LineChart.canvas(
                     series, width: min(interp.display.width, 100), height: height,
-                    logScale: try args.bool(nil, "log", default: false), style: interp.display.style))
+                    logScale: try args.bool(nil, "log", default: false),
+                    xLabel: try args.string(nil, "xlabel", default: xAxis), yLabel: try args.string(nil, "ylabel", default: ""),
+                    x: xs, style: interp.display.style))
             return .none
         },
         define(
@@ -180,17 +206,28 @@ extension Builtins {
 }
 
 extension Builtins {
-    /// show's captions: `captions=[…]`, one number or string per image (at most 12 characters each), or the positions 0, 1, ….
-    static func captions(_ args: Arguments, count: Int) throws(CellError) -> [String] {
-        guard let (v, r) = args.value(nil, "captions") else { return (0..<count).map(String.init) }
-        guard case .list(let items) = v, items.count == count else {
-            throw CellError(.value, "captions needs a list of \(count) captions, one per image", at: r)
+    /// show's captions: `captions=[…]` or a 1-D tensor, one number or string per image (at most 12
+    /// characters each); `captions="positions"` numbers the images 0, 1, …; without either, a batch's
+    /// `labels`, else none. (Numbers under unlabelled digits read as their labels: a grid of a 2, a 5 and
+    /// a 3 captioned 0 1 2 misled learners.)
+    static func captions(_ args: Arguments, count: Int, labels: (Value, SourceRange)? = nil) throws(CellError) -> [String] {
+        guard let (v, r) = args.value(nil, "captions") ?? labels else { return [] }
+        if case .string("positions") = v { return (0..<count).map(String.init) }
+        var items: [Value]
+        switch v {
+        case .list(let list): items = list
+        case .tensor(let t) where t.value.rank == 1: items = t.value.scalars.map { .number(Double($0)) }
+        default: throw CellError(.type, "captions needs a list or a 1-D tensor of \(count) captions, or \"positions\"; got \(v.typeName)", at: r)
+        }
+        guard items.count == count else {
+            throw CellError(.value, "captions needs \(count) captions, one per image; got \(items.count)", at: r)
         }
         var out: [String] = []
         for item in items {
             switch item {
             case .number(let x): out.append(Interpreter.number(x))
             case .string(let s): out.append(String(s.prefix(12)))
+            case .tensor(let t) where t.value.count == 1: out.append(Interpreter.number(Double(t.value.scalars[0])))
             default: throw CellError(.type, "a caption is a number or a string, got \(item.typeName)", at: r)
             }
         }

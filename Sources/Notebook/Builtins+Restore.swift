@@ -120,6 +120,7 @@ public final class RestorationValue: NotebookObject, SeriesProvider {
 
     /// plot(r): the visible-pixel error of picture 0, one line per start.
     /// Four starts at most, the kept best first: 32 lines would hide each other.
+    public var xAxis: String { "search step" }
     public func series() -> [Series] {
         let best = result.chosen[0]
         let others = result.errors.indices.filter { $0 != best }.prefix(3)

@@ -140,6 +140,7 @@ extension CoinGame: NotebookObject, SeriesProvider {
 }
 
 extension CoinGame {
+    public var xAxis: String { "round" }
     public func series() -> [Series] {
         [Series("treasurer loss", lossD), Series("counterfeiter loss", lossG), Series("fakes accepted", acceptance)]
     }
@@ -158,6 +159,7 @@ public final class CoinHistory: NotebookObject, SeriesProvider {
     public var typeName: String { "history" }
     static let names = ["loss_D", "loss_G", "acceptance"]
     public var attributeNames: [String] { CoinHistory.names }
+    public var xAxis: String { "round" }
     public func series() -> [Series] { read() }
     public func describe(style: DisplayStyle) -> [String] { [summary()] }
     public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {

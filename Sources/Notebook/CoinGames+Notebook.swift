@@ -44,6 +44,7 @@ public final class CoinGamesObject: NotebookObject, SeriesProvider {
     public var typeName: String { "coin games" }
     public var attributeNames: [String] { CoinGamesObject.table.names }
 
+    public var xAxis: String { "round" }
     public func series() -> [Series] { set.medianSeries().map { Series($0.name, $0.values) } }
 
     public func describe(style: DisplayStyle) -> [String] {

@@ -41,4 +41,10 @@ public enum LiveOutput: Sendable {
 /// Notebook objects that `plot()` can draw: named series.
 public protocol SeriesProvider {
     func series() -> [Series]
+    /// What the x axis counts ("step", "round"): plot() writes it under the axis unless xlabel= says otherwise.
+    var xAxis: String { get }
+}
+
+extension SeriesProvider {
+    public var xAxis: String { "" }
 }

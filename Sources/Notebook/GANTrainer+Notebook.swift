@@ -298,6 +298,7 @@ public final class HistoryValue: NotebookObject, SeriesProvider {
     public init(history: GANTrainer.History) { self.history = history }
     public var typeName: String { "history" }
     public var attributeNames: [String] { ["loss_D", "loss_G", "D_real", "D_fake"] }
+    public var xAxis: String { "step" }
     public func series() -> [Series] { [Series("Loss_D", history.lossD), Series("Loss_G", history.lossG)] }
     public func describe(style: DisplayStyle) -> [String] { ["history of \(history.lossD.count) steps: loss_D, loss_G, D_real, D_fake (plot(gan.history))"] }
     public func attribute(_ name: String, interpreter: Interpreter) throws(CellError) -> Value? {

@@ -42,8 +42,42 @@ public final class LessonTutor {
         return "[\(progress.lesson).\(progress.step + 1)] ganbook> "
     }
 
-    /// The cell to pre-type at the prompt (empty when the step's cells are done or a guess is awaited).
-    public var prefill: String { machine?.nextCell ?? "" }
+    /// The cell to pre-type at the prompt (empty when the step's cells are done or a guess is awaited),
+    /// as the learner should read it: `steps = 1000`, not the file's `steps = quick(150, 1000)`. Once a
+    /// step is done and waits, the experiment its prose invites (`> try:`) is pre-typed.
+    public var prefill: String {
+        if let experiment = pendingExperiment { return learnerText(experiment) }
+        return machine?.nextCell.map(learnerText) ?? ""
+    }
+
+    /// Lesson text as the learner sees it: `quick(a, b)` resolved to this session's value.
+    func learnerText(_ text: String) -> String {
+        LearnerText.resolvingQuick(text, quickMode: session.interpreter.quickMode)
+    }
+
+    /// What the tutor waits for after a step is done, instead of moving on at once.
+    public enum Waiting: Equatable, Sendable {
+        /// The step invites experiments (`> try:`): Enter or `:next` goes on to the next step.
+        case experiments
+        /// The lesson is finished: Enter or `:next` opens lesson `next`.
+        case nextLesson(Int)
+    }
+
+    /// Set while the tutor waits for Enter or `:next` (nil: it moves on by itself).
+    public private(set) var waiting: Waiting?
+    /// How many of the finished step's experiments the learner has run (or skipped).
+    private var experimentsTried = 0
+
+    /// The experiment pre-typed now: the finished step's next `> try:` cell.
+    var pendingExperiment: String? {
+        guard waiting == .experiments, let machine, experimentsTried < machine.step.experiments.count else { return nil }
+        return machine.step.experiments[experimentsTried]
+    }
+
+    /// An empty line (Enter at an empty prompt): goes on when the tutor waits, else does nothing.
+    public func enterPressed() -> [String] {
+        waiting == nil ? [] : next()
+    }
 
     /// Opens lesson `number` at `step` (its saved step by default) and returns what to show.
     public func open(_ number: Int, step: Int? = nil) -> [String] {
@@ -84,6 +118,7 @@ public final class LessonTutor {
 
     /// The current step's title, prose (with live values) and predict question.
     public func showStep() -> [String] {
+        waiting = nil
         guard let step else {
             machine = nil
             return ["this lesson is finished — :lessons for the list"]
@@ -130,8 +165,16 @@ public final class LessonTutor {
     /// or one that failed, leaves it pre-typed for the next prompt. When the step's cells are done, check
     /// the step and move on when it passes.
     public func afterCell(_ line: String, succeeded: Bool) -> [String] {
-        guard var walk = machine, walk.phase != .guessing else { return [] }
-        if succeeded, let pending = walk.nextCell, LessonTutor.sameCell(line, pending) {
+        if let experiment = pendingExperiment {
+            // Run as pre-typed, edited or replaced, the experiment counts as tried: errors are allowed.
+            if LessonTutor.sameCell(line, learnerText(experiment)) || LessonTutor.sameCell(line, experiment) { experimentsTried += 1 }
+            return pendingExperiment == nil ? ["(Enter or :next for the next step)"] : []
+        }
+        // A finished step (or lesson) is not checked again after every later cell.
+        guard var walk = machine, walk.phase == .cells else { return [] }
+        if succeeded, let pending = walk.nextCell,
+            LessonTutor.sameCell(line, pending) || LessonTutor.sameCell(line, learnerText(pending))
+        {
             walk.cellTaken()
             machine = walk
             progress.cell = walk.cellIndex
@@ -167,7 +210,7 @@ public final class LessonTutor {
         let ending = walk.finish(in: session)
         machine = walk
         guard ending.isDone else {
-            return ["", "not done yet: the check `\(ending.check ?? "")` is false — :hint for a hint, or edit and run a cell again"]
+            return ["", "not done yet: the check `\(learnerText(ending.check ?? ""))` is false — :hint for a hint, or edit and run a cell again"]
         }
         var lines: [String] = []
         switch ending.answer {
@@ -178,16 +221,34 @@ public final class LessonTutor {
         if !walk.step.afterword.isEmpty { lines += [""] + ending.afterword }
         progress.completed[progress.lesson, default: []].insert(progress.step)
         lines.append("✓ step \(progress.step + 1) done")
+        save()
+        if !walk.step.experiments.isEmpty {
+            waiting = .experiments
+            experimentsTried = 0
+            let tries = walk.step.experiments.map { "`\(learnerText($0))`" }.joined(separator: ", then ")
+            return lines + ["", "try it yourself: \(tries) is pre-typed (edit it, or type your own); Enter at an empty prompt or :next goes on"]
+        }
         return lines + next()
     }
 
+    /// The next step; at the end of a lesson, the lesson's summary and an offer of the next lesson, and
+    /// once that is on offer, the next lesson itself.
     public func next() -> [String] {
         guard let lesson else { return ["no lesson open — :lessons, then :lesson N"] }
+        if case .nextLesson(let number) = waiting { return open(number, step: 0) }
         guard progress.step + 1 < lesson.steps.count else {
             progress.cell = 0
             save()
-            let nextLesson = course.entries.first { $0.number > progress.lesson }?.number
-            return ["", "🎉 lesson \(progress.lesson) finished" + (nextLesson.map { " — :lesson \($0) for the next one" } ?? "")]
+            let done = progress.completed[progress.lesson]?.count ?? 0
+            var lines = ["", "🎉 lesson \(progress.lesson) finished (\(done) of \(lesson.steps.count) steps done)"]
+            if let nextLesson = course.entries.first(where: { $0.number > progress.lesson }) {
+                waiting = .nextLesson(nextLesson.number)
+                lines.append("Enter (at an empty prompt) or :next opens lesson \(nextLesson.number): \(nextLesson.title)")
+            } else {
+                waiting = nil
+                lines.append("that was the last lesson — :lessons for the list, :lesson N to go back to one")
+            }
+            return lines
         }
         progress.step += 1
         progress.cell = 0
@@ -205,16 +266,16 @@ public final class LessonTutor {
 
     public func hint() -> [String] {
         guard let step else { return ["no step open"] }
-        guard !step.hints.isEmpty else { return ["no hints for this step — the check is: \(step.check ?? "a predict question")"] }
+        guard !step.hints.isEmpty else { return ["no hints for this step — the check is: \(learnerText(step.check ?? "a predict question"))"] }
         defer { hintIndex = min(hintIndex + 1, step.hints.count - 1) }
-        return ["hint \(hintIndex + 1)/\(step.hints.count): " + step.hints[hintIndex]]
+        return ["hint \(hintIndex + 1)/\(step.hints.count): " + learnerText(step.hints[hintIndex])]
     }
 
     public func check() -> [String] {
         guard let step else { return ["no step open"] }
         guard let c = step.check else { return ["this step has no check: run its cells"] }
         if session.checkPasses(c) { return finishStepIfDone() }
-        return ["✗ not yet: \(c)"]
+        return ["✗ not yet: \(learnerText(c))"]
     }
 
     public func resetLesson() -> [String] {

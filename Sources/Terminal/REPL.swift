@@ -105,7 +105,9 @@ public final class REPL {
         }
         if line.hasPrefix(":") { return command(line) }
         let (runIt, before) = tutor.take(line)
-        guard runIt, !line.isEmpty else { return before }
+        guard runIt else { return before }
+        // Enter at an empty prompt: goes on when the tutor waits (an experiment step, a finished lesson).
+        guard !line.isEmpty else { return tutor.enterPressed() }
         let (out, succeeded) = runCellReporting(line)
         let place = (tutor.progress.lesson, tutor.progress.step, tutor.progress.cell)
         let after = tutor.afterCell(line, succeeded: succeeded)
@@ -141,7 +143,7 @@ public final class REPL {
         (":help", "this list"),
         (":lessons", "the lessons, with your progress"),
         (":lesson N", "open lesson N (at your saved step)"),
-        (":next", "the next step"),
+        (":next", "the next step (the next lesson at the end of one; Enter does it too when offered)"),
         (":back", "the previous step"),
         (":step", "show the current step again"),
         (":hint", "a hint for this step (again for the next one)"),

@@ -16,31 +16,43 @@ public enum LineChart {
     /// - Parameters:
     ///   - width, height: the whole chart in cells, axes and legend included.
     ///   - logScale: a base-10 y axis (values ≤ 0 become gaps).
-    ///   - xLabel: what the x axis counts (e.g. "step").
+    ///   - xLabel: what the x axis counts (e.g. "step"), under the axis.
+    ///   - yLabel: what the values are (e.g. "loss"), above the y axis.
+    ///   - x: the x value of each point (as many as the longest series; finite): points are placed by
+    ///     it and the axis ends read its smallest and largest value; nil: the points' positions 0, 1, ….
     public static func canvas(
         _ series: [Series], width: Int, height: Int, logScale: Bool = false,
-        xLabel: String = "", style: Style
+        xLabel: String = "", yLabel: String = "", x xValues: [Double]? = nil, style: Style
     ) -> Canvas {
         let all = series.flatMap(\.values)
         let scale = Scale.fitting(all, logarithmic: logScale)
         let count = series.map(\.values.count).max() ?? 0
+        let xs = xValues.flatMap { $0.count == count && $0.allSatisfy(\.isFinite) && count > 0 ? $0 : nil }
+        let xMin = xs?.min() ?? 0, xMax = xs?.max() ?? Double(max(count - 1, 0))
+        /// Where point i sits across the plot, 0…1.
+        func across(_ i: Int) -> Double {
+            if let xs { return xMax > xMin ? (xs[i] - xMin) / (xMax - xMin) : 0 }
+            return count <= 1 ? 0 : Double(i) / Double(count - 1)
+        }
         // y labels: top, middle, bottom.
         let yLabels = [1.0, 0.5, 0.0].map { formatNumber(scale.value(at: $0)) }
         let labelWidth = yLabels.map(\.count).max() ?? 1
-        let legendRows = series.count > 1 || !(series.first?.name.isEmpty ?? true) ? 1 : 0
+        let legendRows = (series.count > 1 || !(series.first?.name.isEmpty ?? true) ? 1 : 0) + (yLabel.isEmpty ? 0 : 1)
         let plotWidth = max(width - labelWidth - 1, 4), plotHeight = max(height - 2 - legendRows, 2)
         var canvas = Canvas(width: labelWidth + 1 + plotWidth, height: legendRows + plotHeight + 2)
+        if !yLabel.isEmpty { canvas.write(String(yLabel.prefix(labelWidth + 1 + plotWidth)), x: 0, y: 0) }
+        let legendRow = yLabel.isEmpty ? 0 : 1
         let unicode = style.charset == .unicode
 
         // Data: braille when colour can tell the series apart (or there is only one), else markers.
         let useBraille = unicode && (style.color != .none || series.count == 1)
         // Legend.
-        if legendRows == 1 {
+        if legendRows > legendRow {
             var x = labelWidth + 1
             for (i, s) in series.enumerated() {
                 let mark: Character = useBraille ? "━" : markers[i % markers.count]
-                canvas[x, 0] = Cell(mark, foreground: style.color != .none ? .series(i) : nil)
-                canvas.write(" " + s.name, x: x + 1, y: 0)
+                canvas[x, legendRow] = Cell(mark, foreground: style.color != .none ? .series(i) : nil)
+                canvas.write(" " + s.name, x: x + 1, y: legendRow)
                 x += s.name.count + 4
             }
         }
@@ -53,9 +65,10 @@ public enum LineChart {
         for y in top..<(top + plotHeight) { canvas[labelWidth, y] = Cell(unicode ? "│" : "|") }
         canvas[labelWidth, top + plotHeight] = Cell(unicode ? "└" : "+")
         for x in (labelWidth + 1)..<(labelWidth + 1 + plotWidth) { canvas[x, top + plotHeight] = Cell(unicode ? "─" : "-") }
-        let lastX = String(max(count - 1, 0))
-        canvas.write("0", x: labelWidth + 1, y: top + plotHeight + 1)
-        if !xLabel.isEmpty && xLabel.count + lastX.count + 4 <= plotWidth {
+        let firstX = xs == nil ? "0" : axisNumber(xMin)
+        let lastX = xs == nil ? String(max(count - 1, 0)) : axisNumber(xMax)
+        canvas.write(firstX, x: labelWidth + 1, y: top + plotHeight + 1)
+        if !xLabel.isEmpty && xLabel.count + firstX.count + lastX.count + 4 <= plotWidth {
             canvas.write(xLabel, x: labelWidth + 1 + (plotWidth - xLabel.count) / 2, y: top + plotHeight + 1)
         }
         canvas.write(lastX, x: labelWidth + 1 + plotWidth - lastX.count, y: top + plotHeight + 1)
@@ -67,7 +80,7 @@ public enum LineChart {
             var previous: (Int, Int)?
             for (i, v) in s.values.enumerated() {
                 guard let f = scale.fraction(v) else { previous = nil; continue }
-                let px = count <= 1 ? 0 : clampedInt(Double(i) / Double(count - 1) * Double(gridW - 1), in: 0...(gridW - 1))
+                let px = clampedInt(across(i) * Double(gridW - 1), in: 0...(gridW - 1))
                 let py = gridH - 1 - clampedInt((f.isNaN ? 0 : min(max(f, 0), 1)) * Double(gridH - 1), in: 0...(gridH - 1))
                 if let (qx, qy) = previous {
                     for (x, y) in lineDots(from: (qx, qy), to: (px, py)) { dots[y][x] = si }
@@ -102,6 +115,16 @@ public enum LineChart {
             }
         }
         return canvas
+    }
+
+    /// An x-axis end as a learner writes it: 7 and -1, not 7.00 and -1.00 (3 significant digits otherwise).
+    static func axisNumber(_ v: Double) -> String {
+        let text = formatNumber(v)
+        guard text.contains("."), !text.contains("e") else { return text }
+        var trimmed = Substring(text)
+        while trimmed.last == "0" { trimmed.removeLast() }
+        if trimmed.last == "." { trimmed.removeLast() }
+        return String(trimmed)
     }
 
     /// The dot of a braille cell at column dx (0–1), row dy (0–3), as Unicode numbers them.

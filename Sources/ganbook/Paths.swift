@@ -2,8 +2,8 @@ import Foundation
 
 /// Where ganbook finds its lessons and data, and keeps its state.
 struct Paths {
-    /// The project folder (holding `lessons/` and `datasets/`), found from the executable's location
-    /// (it lives under `.build/` inside the project), else the current directory.
+    /// The project folder (holding `lessons/` and `datasets/`), found from the executable's location:
+    /// a checkout, or the `share/ganbook` folder `make install` writes.
     let project: String
     let data: String
 
@@ -34,15 +34,31 @@ struct Paths {
     /// The learner's variables and cells (`Workspace`).
     var workspaceFolder: String { (state as NSString).appendingPathComponent("workspace") }
 
+    /// The folder holding `lessons/` and `datasets/`: walking up from the executable, either a checkout
+    /// (`datasets/fetch.py` beside `lessons/`, the binary under `.build/`) or an installed copy
+    /// (`PREFIX/bin/ganbook` with `PREFIX/share/ganbook/`, as `make install` lays it out); else the
+    /// current directory.
     private static func findProject() -> String {
         let fm = FileManager.default
-        var dir = (CommandLine.arguments[0] as NSString).resolvingSymlinksInPath
-        if !dir.hasPrefix("/") { dir = (fm.currentDirectoryPath as NSString).appendingPathComponent(dir) }
+        var dir = executablePath()
         dir = (dir as NSString).deletingLastPathComponent
         while dir != "/" && !dir.isEmpty {
-            if fm.fileExists(atPath: (dir as NSString).appendingPathComponent("datasets/fetch.py")) { return dir }
+            for candidate in [dir, (dir as NSString).appendingPathComponent("share/ganbook")]
+            where fm.fileExists(atPath: (candidate as NSString).appendingPathComponent("datasets/fetch.py")) {
+                return candidate
+            }
             dir = (dir as NSString).deletingLastPathComponent
         }
         return fm.currentDirectoryPath
+    }
+
+    /// The running binary's real path. `argv[0]` is only a name when the shell found `ganbook` on PATH,
+    /// so Linux's `/proc/self/exe` comes first.
+    private static func executablePath() -> String {
+        let fm = FileManager.default
+        if let path = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"), path.hasPrefix("/") { return path }
+        var path = (CommandLine.arguments[0] as NSString).resolvingSymlinksInPath
+        if !path.hasPrefix("/") { path = (fm.currentDirectoryPath as NSString).appendingPathComponent(path) }
+        return path
     }
 }

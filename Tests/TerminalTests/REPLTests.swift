@@ -339,6 +339,7 @@ struct ProcessTests {
     func hangup() throws {
         try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
         let state = NSTemporaryDirectory() + "ganbook-hup-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         for signal in [SIGHUP, SIGTERM] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
@@ -348,9 +349,16 @@ struct ProcessTests {
             p.standardOutput = out
             p.standardInput = inPipe
             try p.run()
-            // stdin stays open: only the signal can end this session.
-            inPipe.fileHandleForWriting.write(Data("zz = \(signal)\nn = 0\nfor i in range(4000000): w = randn(20, 20) @ randn(20, 20); n += 1\n".utf8))
-            Thread.sleep(forTimeInterval: 1.5)
+            // stdin stays open: only the signal can end this session. The long cell writes a file as it
+            // starts (output on a pipe is buffered): the signal comes once the loop runs, however slowly
+            // this machine starts the notebook.
+            let started = state + "/started-\(signal).safetensors"
+            inPipe.fileHandleForWriting.write(
+                Data("zz = \(signal)\nn = 0\nsave(ones(1), \"\(started)\"); for i in range(4000000): w = randn(20, 20) @ randn(20, 20); n += 1\n".utf8))
+            let deadline = Date().addingTimeInterval(120)
+            while !FileManager.default.fileExists(atPath: started) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            // The file appears at its rename; the save then syncs the folder (up to ~0.5 s on a busy disk).
+            Thread.sleep(forTimeInterval: 2)
             kill(p.processIdentifier, signal)
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
