@@ -1,7 +1,8 @@
 # ganbook — two commands: `make run` and `make test`. Everything else is a step they share.
 #
 #   make run     install missing system packages, fetch the data, build (release), start the notebook
-#   make test    the same set-up, then the whole test suite (release build: the engine is numeric code)
+#   make test    the same set-up, then the whole test suite (release build: the engine is numeric code);
+#                FILTER=regex runs only the matching tests
 #   make data    fetch and verify the datasets (FORCE=1 to fetch again)
 #   make bench   the speed benchmark (see README, "Performance")
 #   make install the notebook with its lessons and data under PREFIX (default ~/.local): `ganbook` from any folder
@@ -33,8 +34,9 @@ run: setup data build
 	@$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ganbook
 
 # `swift test` builds everything, the ganbook executable too (the process tests run it).
+# FILTER=LearnerStumble runs only the tests whose names match.
 test: setup data
-	$(SWIFT) test $(TEST_FLAGS)
+	$(SWIFT) test $(TEST_FLAGS) $(if $(FILTER),--filter '$(FILTER)')
 
 build:
 	$(SWIFT) build $(BUILD_FLAGS)
