@@ -308,6 +308,47 @@ struct ProcessTests {
         return (String(decoding: data, as: UTF8.self), p.terminationStatus)
     }
 
+    @Test("installed as make install lays it out, ganbook started by name from another folder opens lesson 1")
+    func installedLayout() throws {
+        try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
+        let fm = FileManager.default
+        let prefix = NSTemporaryDirectory() + "ganbook-prefix-" + UUID().uuidString
+        let share = prefix + "/share/ganbook"
+        defer { try? fm.removeItem(atPath: prefix) }
+        // The Makefile's install target: PREFIX/bin/ganbook, PREFIX/share/ganbook/{lessons, datasets}.
+        for folder in ["/bin", "/share/ganbook/lessons", "/share/ganbook/datasets/data", "/elsewhere"] {
+            try fm.createDirectory(atPath: prefix + folder, withIntermediateDirectories: true)
+        }
+        try fm.copyItem(atPath: ProcessTests.executable, toPath: prefix + "/bin/ganbook")
+        let lessons = LessonFileTests.root.appendingPathComponent("lessons").path
+        for name in try fm.contentsOfDirectory(atPath: lessons) where name.hasSuffix(".md") {
+            try fm.copyItem(atPath: lessons + "/" + name, toPath: share + "/lessons/" + name)
+        }
+        try fm.copyItem(atPath: LessonFileTests.root.appendingPathComponent("datasets/fetch.py").path, toPath: share + "/datasets/fetch.py")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "cd '\(prefix)/elsewhere' && ganbook --no-color"]
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = prefix + "/bin:" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["XDG_STATE_HOME"] = prefix + "/state"
+        env["GANBOOK_DATA_DIR"] = nil
+        p.environment = env
+        let out = Pipe(), inPipe = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        p.standardInput = inPipe
+        try p.run()
+        inPipe.fileHandleForWriting.write(Data(":lessons\n".utf8))
+        try inPipe.fileHandleForWriting.close()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text.suffix(600))")
+        #expect(text.contains("Lesson 1: Tensors"), "\(text.prefix(800))")
+        #expect(text.contains("6. What else a GAN does"))
+        // Its data folder is the installed one (empty here, so it says how to fetch), not the checkout's.
+        #expect(text.contains("MNIST: not fetched yet"), "\(text.prefix(800))")
+    }
+
     @Test("on a pipe: no prompt echo, cells run, Ctrl-D ends cleanly, no history written")
     func pipe() throws {
         #expect(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
