@@ -70,6 +70,10 @@ struct BenchCommand: ParsableCommand {
         let stepsPerSecond = Double(steps) / seconds
         let rss = peakRSSMegabytes()
 
+        // OpenBLAS's own pick, when ganbook replaced a generic fallback (BLASKernelChoice).
+        let kernelNote = ProcessInfo.processInfo.environment[BLASKernelChoice.fallbackVariable].map {
+            " (OpenBLAS chose \($0) for this CPU; ganbook asked for \(BLAS.coreName))"
+        } ?? ""
         if json {
             print(
                 #"{"arch":"\#(arch)","batch":\#(batch),"threads":\#(threads),"steps_per_s":\#(round3(stepsPerSecond)),"images_per_s":\#(round3(stepsPerSecond * Double(batch))),"first_step_s":\#(round3(firstStep)),"peak_rss_mb":\#(round3(rss)),"blas_core":"\#(BLAS.coreName)"}"#
@@ -77,7 +81,7 @@ struct BenchCommand: ParsableCommand {
         } else {
             print(
                 """
-                \(arch) batch \(batch), \(threads) thread(s), data: \(source), OpenBLAS core: \(BLAS.coreName)
+                \(arch) batch \(batch), \(threads) thread(s), data: \(source), OpenBLAS core: \(BLAS.coreName)\(kernelNote)
                   \(String(format: "%.1f", stepsPerSecond)) steps/s   \(String(format: "%.0f", stepsPerSecond * Double(batch))) images/s   \
                 first step finished \(String(format: "%.3f", firstStep)) s after launch   peak RSS \(String(format: "%.0f", rss)) MB
                 """)

@@ -28,6 +28,13 @@ struct Ganbook: ParsableCommand {
     @Option(help: "Open lesson N (from its first step).") var lesson: Int?
     @Flag(help: "Forget saved progress and the workspace (your variables) and start over; files you saved stay.") var reset = false
 
+    /// Before anything else: OpenBLAS's kernels for this CPU (a generic fallback is replaced by
+    /// starting again with OPENBLAS_CORETYPE set: `BLASKernelChoice`), then the command.
+    static func main() {
+        BLASKernelChoice.restartIfNeeded()
+        main(nil)
+    }
+
     func run() throws {
         retainFreedMemory()
         installInterruptHandler()

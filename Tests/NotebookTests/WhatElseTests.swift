@@ -224,6 +224,6 @@ struct WhatElseTests {
         #expect(s.run("classify(zeros(3, 3))").error?.kind == .shape)
         // show's captions: one per image, or a clear line.
         #expect(s.text("show(zeros(2, 1, 28, 28), captions=[10, 'b'])").contains("10"))
-        #expect(s.run("show(zeros(2, 1, 28, 28), captions=[1])").error?.message.contains("list of 2 captions") == true)
+        #expect(s.run("show(zeros(2, 1, 28, 28), captions=[1])").error?.message.contains("needs 2 captions") == true)
     }
 }
