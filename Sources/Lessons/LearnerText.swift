@@ -15,9 +15,9 @@ public enum LearnerText {
         for _ in 0..<64 {
             guard let call = firstQuickCall(in: text) else { break }
             var chars = Array(text)
+            // The argument's range runs from its first token to its last: no spaces to trim.
             let chosen = quickMode ? call.a : call.b
-            let replacement = String(chars[chosen.start..<chosen.end]).trimmingSpaces
-            chars.replaceSubrange(call.whole.start..<call.whole.end, with: Array(replacement))
+            chars.replaceSubrange(call.whole.start..<call.whole.end, with: Array(chars[chosen.start..<chosen.end]))
             text = String(chars)
         }
         return text
@@ -54,14 +54,5 @@ public enum LearnerText {
             return (SourceRange(tokens[i].range.start, tokens[close].range.end), a, b)
         }
         return nil
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

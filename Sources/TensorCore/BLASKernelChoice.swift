@@ -22,10 +22,12 @@ public enum BLASKernelChoice {
     ///
     /// - Parameters:
     ///   - current: `openblas_get_corename()` ("Prescott", "Haswell", …).
-    ///   - cpuFlags: the CPU's feature flags as Linux names them in /proc/cpuinfo ("avx2", "avx512f", …).
-    public static func better(than current: String, cpuFlags: Set<String>) -> String? {
+    ///   - cpuFlags: the CPU's feature flags as Linux names them in /proc/cpuinfo ("avx2", "avx512f", …),
+    ///     evaluated only when the kernel is a fallback: on a CPU OpenBLAS knows, start-up reads no file.
+    public static func better(than current: String, cpuFlags readFlags: @autoclosure () -> Set<String>) -> String? {
         let kernel = current.lowercased()
         guard !avx512Kernels.contains(kernel), !avx2Kernels.contains(kernel) else { return nil }
+        let cpuFlags = readFlags()
         if cpuFlags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
         if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil

@@ -289,12 +289,18 @@ struct ProcessTests {
         return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
     }
 
-    func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> (String, Int32) {
+    /// Runs `executable` (ganbook by default) with `input` on stdin; `environment` adds to this process's
+    /// variables, `unset` removes some. Returns stdout and stderr together, and the exit status.
+    func run(
+        _ arguments: [String], input: String = "", environment: [String: String] = [:], unset: [String] = [],
+        executable: String = ProcessTests.executable
+    ) throws -> (String, Int32) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: ProcessTests.executable)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
+        for k in unset { env[k] = nil }
         p.environment = env
         let out = Pipe(), inPipe = Pipe()
         p.standardOutput = out
@@ -325,24 +331,11 @@ struct ProcessTests {
             try fm.copyItem(atPath: lessons + "/" + name, toPath: share + "/lessons/" + name)
         }
         try fm.copyItem(atPath: LessonFileTests.root.appendingPathComponent("datasets/fetch.py").path, toPath: share + "/datasets/fetch.py")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "cd '\(prefix)/elsewhere' && ganbook --no-color"]
-        var env = ProcessInfo.processInfo.environment
-        env["PATH"] = prefix + "/bin:" + (env["PATH"] ?? "/usr/bin:/bin")
-        env["XDG_STATE_HOME"] = prefix + "/state"
-        env["GANBOOK_DATA_DIR"] = nil
-        p.environment = env
-        let out = Pipe(), inPipe = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = inPipe
-        try p.run()
-        inPipe.fileHandleForWriting.write(Data(":lessons\n".utf8))
-        try inPipe.fileHandleForWriting.close()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text.suffix(600))")
+        let path = prefix + "/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let (text, status) = try run(
+            ["-c", "cd '\(prefix)/elsewhere' && ganbook --no-color"], input: ":lessons\n",
+            environment: ["PATH": path, "XDG_STATE_HOME": prefix + "/state"], unset: ["GANBOOK_DATA_DIR"], executable: "/bin/sh")
+        #expect(status == 0, "\(text.suffix(600))")
         #expect(text.contains("Lesson 1: Tensors"), "\(text.prefix(800))")
         #expect(text.contains("6. What else a GAN does"))
         // Its data folder is the installed one (empty here, so it says how to fetch), not the checkout's.
