@@ -10,8 +10,8 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-# System packages the build links against (readline, OpenBLAS, zlib) and Fashion-MNIST.
-APT_PACKAGES := libreadline-dev libopenblas-dev zlib1g-dev pkg-config python3 python3-pip
+# System packages the build links against (readline, OpenBLAS, zlib) and Fashion-MNIST; libsixel-bin decodes our sixel in a test.
+APT_PACKAGES := libreadline-dev libopenblas-dev zlib1g-dev pkg-config python3 python3-pip libsixel-bin
 APT_OPTIONAL := dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -28,7 +28,7 @@ public final class GANPair: Adversaries {
 
     /// Builds both networks with the DCGAN initialisation (N(0, 0.02) weights) and Adam(lr, betas (0.5, 0.999)).
     /// `classes` > 0 (the DCGAN only) makes a conditional pair: G reads z with a one-hot label, D an image
-    /// with label planes (`generatorInput`, `discriminatorInput`).
+    /// with label planes (`generatorInput`, `discriminatorInput`), and both read the label again inside.
     public init(
         _ architecture: GANArchitecture, latent: Int = 100, classes: Int = 0, learningRate: Float = 2e-4,
         betas: (Float, Float) = (0.5, 0.999), using g: inout SeededGenerator
@@ -39,8 +39,8 @@ public final class GANPair: Adversaries {
         self.classes = classes
         switch architecture {
         case .dcgan:
-            G = DCGANGenerator(latent: latent + classes, using: &g)
-            D = DCGANDiscriminator(inputChannels: 1 + classes, using: &g)
+            G = DCGANGenerator(latent: latent + classes, classes: classes, using: &g)
+            D = DCGANDiscriminator(classes: classes, using: &g)
         case .mlp:
             G = MLPGenerator(latent: latent, using: &g)
             D = MLPDiscriminator(using: &g)
@@ -81,13 +81,9 @@ public final class GANPair: Adversaries {
     /// (the images themselves when the pair is not conditional). The gradient reaches the images.
     public func discriminatorInput(_ images: Variable, labels: [Int]) -> Variable {
         guard classes > 0 else { return images }
-        let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
-        var planes = [Float](repeating: 0, count: n * classes * h * w)
-        for (i, label) in labels.enumerated() {
-            let start = (i * classes + label) * h * w
-            for j in start..<(start + h * w) { planes[j] = 1 }
-        }
-        return Variable.concat([images, Variable(Tensor(shape: [n, classes, h, w], scalars: planes))], axis: 1)
+        let planes = LabelPlanes.planes(
+            oneHot: GANPair.oneHot(labels, classes: classes), height: images.shape[2], width: images.shape[3])
+        return Variable.concat([images, Variable(planes)], axis: 1)
     }
 
     /// `[N, classes]`: row i is 1 at `labels[i]`, 0 elsewhere.

@@ -45,6 +45,14 @@ public final class REPL {
     /// `--ascii`: the notebook's own text folded to ASCII too, not only its pictures.
     public var asciiOnly = false
 
+    /// Pictures as images (kitty, iTerm2, sixel), or nil for text: chosen at start from `--images`.
+    public var pictures: InlinePictures?
+    /// What `:help` and `:images` say about that choice ("kitty (auto: KITTY_WINDOW_ID)").
+    public var picturesReason = "text"
+    /// Chooses again for `:images MODE` (the start-up detection with another mode); nil in tests and on pipes
+    /// keeps `:images` to reporting.
+    public var choosePictures: ((ImageMode) -> (InlinePictures?, String))?
+
     /// One line out: folded to ASCII under `--ascii`, then, at a terminal, wrapped at spaces when it is wider
     /// than the window (`LineFit`: messages and printed text; pictures and indented lines stay).
     private func write(_ line: String) {
@@ -88,7 +96,10 @@ public final class REPL {
             guard let line = reader.readLine(prompt: prompt, prefill: pendingReset == nil ? tutor.prefill : "") else { break }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed == ":quit" || trimmed == ":q" { break }
-            if let width = measureWidth?() { session.interpreter.display.width = max(width, 40) }
+            if let width = measureWidth?() {
+                session.interpreter.display.width = max(width, 40)
+                if pictures != nil { pictures?.windowRows = ImageSupport.windowRows() }
+            }
             for out in handle(trimmed) { write(out) }
             // The window closed or the process was told to end: the cell stopped cleanly; save and go.
             if hangupReceived.load(ordering: .relaxed) { break }
@@ -133,7 +144,7 @@ public final class REPL {
         let lines = result.outputs.flatMap { output -> [String] in
             switch output {
             case .text(let lines): return lines
-            case .picture(let canvas): return canvas.lines(color)
+            case .picture(let canvas): return pictures?.lines(canvas, color: color) ?? canvas.lines(color)
             }
         }
         return (lines + notices, result.succeeded)
@@ -157,6 +168,7 @@ public final class REPL {
         (":seed [n]", "show the random seed, or restart the generator from n"),
         (":time <cell>", "run a cell and say how long it took"),
         (":export FILE.md", "write this session as a Markdown notebook of cells and outputs (--force: replace any file)"),
+        (":images [MODE]", "how pictures are drawn: auto, kitty, iterm, sixel or text (half-blocks)"),
         (":quit", "leave (or Ctrl-D)"),
     ]
 
@@ -166,6 +178,9 @@ public final class REPL {
         switch parts[0] {
         case ":help":
             return REPL.commands.map { "  " + $0.name.padding(toLength: 18, withPad: " ", startingAt: 0) + $0.help }
+                + ["", "pictures: " + picturesReason]
+        case ":images":
+            return imagesCommand(argument)
         case ":lessons":
             return course.listing(progress: tutor.progress)
         case ":lesson":
@@ -263,5 +278,22 @@ public final class REPL {
             return REPL.commands.map { String($0.name.split(separator: " ")[0]) }.filter { $0.hasPrefix(text) }
         }
         return session.interpreter.completions(for: text)
+    }
+}
+
+extension REPL {
+    /// `:images` says how pictures are drawn; `:images MODE` chooses again.
+    func imagesCommand(_ argument: String) -> [String] {
+        guard !argument.isEmpty else { return ["pictures: " + picturesReason, "choose with :images auto|kitty|iterm|sixel|text"] }
+        guard let mode = ImageMode(rawValue: argument.lowercased()) else {
+            return ["unknown picture mode '\(argument)': use auto, kitty, iterm, sixel or text"]
+        }
+        if let choosePictures {
+            (pictures, picturesReason) = choosePictures(mode)
+        } else {
+            // Not at a terminal: only text can be shown.
+            (pictures, picturesReason) = (nil, mode == .text ? "text (chosen)" : "text (not a terminal)")
+        }
+        return ["pictures: " + picturesReason]
     }
 }

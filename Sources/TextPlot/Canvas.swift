@@ -46,9 +46,27 @@ public struct Style: Sendable {
     public static let truecolor = Style(charset: .unicode, color: .truecolor)
 }
 
+/// A picture's own pixels laid over a rectangle of a canvas's cells: what a terminal that shows images
+/// draws there instead of the cells' half-blocks (`InlineImage`). Text output never looks at it.
+public struct ImagePlacement: Equatable, Sendable {
+    /// The top-left cell and the cells covered.
+    public let x, y, columns, rows: Int
+    public let image: RGBImage
+
+    public init(x: Int, y: Int, columns: Int, rows: Int, image: RGBImage) {
+        (self.x, self.y, self.columns, self.rows, self.image) = (x, y, columns, rows, image)
+    }
+
+    func moved(_ dx: Int, _ dy: Int) -> ImagePlacement {
+        ImagePlacement(x: x + dx, y: y + dy, columns: columns, rows: rows, image: image)
+    }
+}
+
 /// A rectangle of cells: what every renderer builds. `lines(_:)` is the colour pass that turns it into text.
 public struct Canvas: Equatable, Sendable {
     public private(set) var rows: [[Cell]]
+    /// The pictures in it, as pixels (digits, grids, heatmaps): kept through `paste`, `beside` and `stacked`.
+    public private(set) var images: [ImagePlacement] = []
 
     public init(width: Int, height: Int) {
         rows = Array(repeating: Array(repeating: .blank, count: max(width, 0)), count: max(height, 0))
@@ -77,10 +95,18 @@ public struct Canvas: Equatable, Sendable {
         for (i, ch) in text.enumerated() { self[x + i, y] = Cell(ch, foreground: foreground) }
     }
 
-    /// Pastes `other` with its top-left corner at (x, y), clipped.
+    /// Lays `image` over the whole canvas (a renderer whose cells show that picture).
+    public mutating func attach(_ image: RGBImage) {
+        images = [ImagePlacement(x: 0, y: 0, columns: width, rows: height, image: image)]
+    }
+
+    /// Pastes `other` with its top-left corner at (x, y), clipped. Its pictures come along when they fit whole.
     public mutating func paste(_ other: Canvas, x: Int, y: Int) {
         for (dy, row) in other.rows.enumerated() {
             for (dx, cell) in row.enumerated() { self[x + dx, y + dy] = cell }
+        }
+        for p in other.images.map({ $0.moved(x, y) }) where p.x >= 0 && p.y >= 0 && p.x + p.columns <= width && p.y + p.rows <= height {
+            images.append(p)
         }
     }
 
@@ -101,12 +127,15 @@ public struct Canvas: Equatable, Sendable {
     public static func stacked(_ parts: [Canvas], gap: Int = 0) -> Canvas {
         let width = parts.map(\.width).max() ?? 0
         var rows: [[Cell]] = []
+        var images: [ImagePlacement] = []
         for (i, part) in parts.enumerated() {
             if i > 0 { rows += Array(repeating: [], count: gap) }
+            images += part.images.map { $0.moved(0, rows.count) }
             rows += part.rows
         }
         var out = Canvas(rows: rows)
         if out.width < width { out = Canvas(rows: out.rows.map { $0 + Array(repeating: .blank, count: width - $0.count) }) }
+        out.images = images
         return out
     }
 

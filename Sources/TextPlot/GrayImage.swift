@@ -77,6 +77,8 @@ public enum ImageRenderer {
         }
         let rows = (img.height + 1) / 2
         var canvas = Canvas(width: img.width, height: rows)
+        // The picture's own pixels (not upscaled: the terminal fits them to the cells) for image terminals.
+        canvas.attach(RGBImage(image, range: r))
         for cy in 0..<rows {
             for x in 0..<img.width {
                 let top = level(img[x, 2 * cy])

@@ -62,6 +62,16 @@ public enum Heatmap {
                 }
             }
         }
+        // The same colours as pixels, one per entry, for terminals that show images (non-finite: black).
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(rows * cols * 3)
+        for v in values {
+            let (red, green, blue) = v.isFinite ? ANSI.rgb(color(fraction(v), diverging: signed)) : (0, 0, 0)
+            pixels += [red, green, blue].map { UInt8(clampedInt($0 * 255, in: 0...255)) }
+        }
+        var matrix = Canvas(rows: Array(canvas.rows.prefix(rows)))
+        matrix.attach(RGBImage(width: cols, height: rows, pixels: pixels))
+        canvas = matrix
         if legend {
             var line: [Cell] = Array((formatNumber(lo) + " ").map { Cell($0) })
             let steps = 8
@@ -77,8 +87,7 @@ public enum Heatmap {
                 }
             }
             line += Array((" " + formatNumber(hi)).map { Cell($0) })
-            let legendCanvas = Canvas(rows: [line])
-            canvas = Canvas.stacked([Canvas(rows: Array(canvas.rows.prefix(rows))), legendCanvas])
+            canvas = Canvas.stacked([matrix, Canvas(rows: [line])])
         }
         return canvas
     }

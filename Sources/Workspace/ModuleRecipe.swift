@@ -34,9 +34,9 @@ struct ModuleRecipe: Codable, Equatable {
             }
             children = parts
         // The reference networks print as "Generator" and "Discriminator" whichever architecture they are.
-        case let g as DCGANGenerator: (kind, ints) = ("DCGANGenerator", [g.fc.inFeatures])
+        case let g as DCGANGenerator: (kind, ints) = ("DCGANGenerator", [g.fc.inFeatures, g.classes])
         case let g as MLPGenerator: (kind, ints) = ("MLPGenerator", [(g.net.layers.first as? Linear)?.inFeatures ?? 100])
-        case is DCGANDiscriminator: kind = "DCGANDiscriminator"
+        case let d as DCGANDiscriminator: (kind, ints) = ("DCGANDiscriminator", [d.classes])
         case is MLPDiscriminator: kind = "MLPDiscriminator"
         case is ReLU, is Tanh, is Sigmoid: break
         default: return nil
@@ -86,9 +86,14 @@ struct ModuleRecipe: Codable, Equatable {
         case "ReLU": return ReLU()
         case "Tanh": return Tanh()
         case "Sigmoid": return Sigmoid()
-        case "DCGANGenerator": return int(0, 1...4096).map { DCGANGenerator(latent: $0, using: &g) }
+        case "DCGANGenerator":
+            // Recipes written before conditional Gs had no class count: 0.
+            guard let latent = int(0, 1...4096), let classes = ints.count > 1 ? int(1, 0...100) : 0 else { return nil }
+            return DCGANGenerator(latent: latent, classes: classes, using: &g)
         case "MLPGenerator": return int(0, 1...4096).map { MLPGenerator(latent: $0, using: &g) }
-        case "DCGANDiscriminator": return DCGANDiscriminator(using: &g)
+        case "DCGANDiscriminator":
+            guard let classes = ints.isEmpty ? 0 : int(0, 0...100) else { return nil }
+            return DCGANDiscriminator(classes: classes, using: &g)
         case "MLPDiscriminator": return MLPDiscriminator(using: &g)
         default: return nil
         }

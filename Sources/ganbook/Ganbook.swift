@@ -24,6 +24,7 @@ struct Ganbook: ParsableCommand {
 
     @Flag(help: "ASCII characters only, no colour.") var ascii = false
     @Flag(help: "No colour.") var noColor = false
+    @Option(help: "How pictures are drawn: auto (find out), kitty, iterm, sixel, or text (half-blocks).") var images: ImageMode = .auto
     @Option(help: "Seed of the session's random generator.") var seed: UInt64 = 0
     @Option(help: "Open lesson N (from its first step).") var lesson: Int?
     @Flag(help: "Forget saved progress and the workspace (your variables) and start over; files you saved stay.") var reset = false
@@ -41,8 +42,8 @@ struct Ganbook: ParsableCommand {
         let style = TerminalStyle.detect(ascii: ascii, noColor: noColor)
         let data = DataDirectory(root: paths.data)
         let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
+        let live = LiveTerminal()
         if isatty(STDOUT_FILENO) == 1 {
-            let live = LiveTerminal()
             session.interpreter.live = { live.handle($0, colorMode: style.color) }
         }
         let store = ProgressStore(path: paths.progressFile)
@@ -55,6 +56,23 @@ struct Ganbook: ParsableCommand {
             session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, workspace: workspace,
             write: { print($0) })
         repl.asciiOnly = ascii
+        let plain = ascii || noColor || style.color == .none
+        let choose = { (mode: ImageMode) -> (InlinePictures?, String) in
+            let terminal = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+            let (proto, reason) = ImageSupport.choose(
+                mode, environment: ProcessInfo.processInfo.environment, isTerminal: terminal, plain: plain,
+                ask: { ImageSupport.askTerminal("\u{1B}[c") })
+            guard let proto else { return (nil, reason) }
+            let cell = ImageSupport.cellSize() ?? (proto == .sixel && terminal ? ImageSupport.askCellSize() : nil) ?? .assumed
+            return (InlinePictures(proto: proto, cell: cell, windowRows: ImageSupport.windowRows()), reason)
+        }
+        (repl.pictures, repl.picturesReason) = choose(images)
+        live.pictures = repl.pictures
+        repl.choosePictures = { mode in
+            let chosen = choose(mode)
+            live.pictures = chosen.0
+            return chosen
+        }
         if isatty(STDOUT_FILENO) == 1 { repl.measureWidth = { TerminalStyle.width } }
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)
@@ -70,3 +88,5 @@ struct Ganbook: ParsableCommand {
         }
     }
 }
+
+extension ImageMode: ExpressibleByArgument {}

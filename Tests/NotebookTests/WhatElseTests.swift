@@ -124,6 +124,9 @@ struct WhatElseTests {
         #expect(c.isConditional && c.pair.D.namedParameters().first { $0.name == "conv1.weight" }?.variable.shape == [64, 11, 4, 4])
         #expect(c.pair.G.namedParameters().first { $0.name == "fc.weight" }?.variable.shape == [6272, 110])
         #expect(c.realBatch().shape == [8, 11, 28, 28])
+        // Both networks read the label again inside: 10 planes behind G's 7×7 maps and D's 14×14 maps.
+        #expect(c.pair.G.namedParameters().first { $0.name == "deconv1.weight" }?.variable.shape == [138, 64, 4, 4])
+        #expect(c.pair.D.namedParameters().first { $0.name == "conv2.weight" }?.variable.shape == [128, 74, 4, 4])
         // Each real image's label plane is all ones at its own digit, zeros elsewhere.
         let packed = c.pair.discriminatorInput(Variable(.zeros([2, 1, 28, 28])), labels: [3, 7]).value
         #expect(packed.sum().item == 2 * 784 && packed[[.at(0), .at(4)]].sum().item == 784 && packed[[.at(1), .at(8)]].sum().item == 784)
@@ -145,6 +148,34 @@ struct WhatElseTests {
         #expect(s.run("c.sample(2, digit=10)").error != nil)
         #expect(s.run("GAN(arch='mlp', conditional=True)").error?.message.contains("conditional=True is a DCGAN") == true)
         #expect(s.run("GAN(batch=8).table()").error?.message.contains("conditional") == true)
+    }
+
+    @Test("the inner label planes alone tell G and D the digit: with the input's label weights at zero, the label still matters")
+    func innerLabelPlanes() {
+        var g = SeededGenerator(seed: 5)
+        let pair = GANPair(.dcgan, classes: 10, using: &g)
+        func zeroColumns(_ module: Module, _ name: String, where keep: (Int) -> Bool, stride: Int, inner: Int) {
+            let p = module.namedParameters().first { $0.name == name }!.variable
+            var w = p.value
+            w.withUnsafeMutableBufferPointer { b in
+                for i in 0..<b.count where !keep((i / inner) % stride) { b[i] = 0 }
+            }
+            p.value = w
+        }
+        // fc.weight [6272, 110]: zero the 10 label columns. conv1.weight [64, 11, 4, 4]: zero the 10 label planes.
+        zeroColumns(pair.G, "fc.weight", where: { $0 < 100 }, stride: 110, inner: 1)
+        zeroColumns(pair.D, "conv1.weight", where: { $0 < 1 }, stride: 11, inner: 16)
+        let z = Tensor.randn([4, 100], using: &g)
+        let five = noGrad { pair.G(Variable(pair.generatorInput(z, labels: [5, 5, 5, 5]))) }
+        let six = noGrad { pair.G(Variable(pair.generatorInput(z, labels: [6, 6, 6, 6]))) }
+        #expect((five.value - six.value).abs().max().item > 1e-4)
+        let asFive = noGrad { pair.D(pair.discriminatorInput(five, labels: [5, 5, 5, 5])) }
+        let asSix = noGrad { pair.D(pair.discriminatorInput(five, labels: [6, 6, 6, 6])) }
+        #expect((asFive.value - asSix.value).abs().max().item > 1e-4)
+        // The planes themselves: constant, one per class, ones at the label.
+        let planes = LabelPlanes.planes(oneHot: GANPair.oneHot([2, 0], classes: 3), height: 2, width: 2)
+        #expect(planes.scalars == [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, /**/ 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(LabelPlanes.oneHot(behind: Tensor.concat([.zeros([2, 1, 2, 2]), planes], axis: 1), classes: 3).scalars == [0, 0, 1, 1, 0, 0])
     }
 
     @Test("a conditional GAN's checkpoint loads back conditional and steps on bit for bit; a bad 'classes' is one line")
