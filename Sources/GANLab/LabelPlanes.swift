@@ -2,8 +2,8 @@ import TensorCore
 
 /// How a conditional DCGAN hands the label to a convolution: as planes, one per class, the plane of
 /// the image's digit all ones and the others all zeros, stacked behind the feature maps.
-/// The conditional G and D put them at every resolution they pass through (28×28 and 14×14 in D;
-/// the input and 7×7 in G), so no layer has to carry the label forward on its own.
+/// D reads them behind the image (28×28), G behind its 7×7 maps, so the label reaches G's pixels
+/// without first having to pass through the layer that also carries all of the noise.
 public enum LabelPlanes {
     /// One-hot rows `[N, classes]` → planes `[N, classes, height, width]`.
     public static func planes(oneHot: Tensor, height: Int, width: Int) -> Tensor {

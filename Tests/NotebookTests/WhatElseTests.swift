@@ -124,9 +124,9 @@ struct WhatElseTests {
         #expect(c.isConditional && c.pair.D.namedParameters().first { $0.name == "conv1.weight" }?.variable.shape == [64, 11, 4, 4])
         #expect(c.pair.G.namedParameters().first { $0.name == "fc.weight" }?.variable.shape == [6272, 110])
         #expect(c.realBatch().shape == [8, 11, 28, 28])
-        // Both networks read the label again inside: 10 planes behind G's 7×7 maps and D's 14×14 maps.
+        // G reads the label again as 10 planes behind its 7×7 maps; D matches its last features with the label's vector.
         #expect(c.pair.G.namedParameters().first { $0.name == "deconv1.weight" }?.variable.shape == [138, 64, 4, 4])
-        #expect(c.pair.D.namedParameters().first { $0.name == "conv2.weight" }?.variable.shape == [128, 74, 4, 4])
+        #expect(c.pair.D.namedParameters().first { $0.name == "embed.weight" }?.variable.shape == [6272, 10])
         // Each real image's label plane is all ones at its own digit, zeros elsewhere.
         let packed = c.pair.discriminatorInput(Variable(.zeros([2, 1, 28, 28])), labels: [3, 7]).value
         #expect(packed.sum().item == 2 * 784 && packed[[.at(0), .at(4)]].sum().item == 784 && packed[[.at(1), .at(8)]].sum().item == 784)
@@ -150,7 +150,7 @@ struct WhatElseTests {
         #expect(s.run("GAN(batch=8).table()").error?.message.contains("conditional") == true)
     }
 
-    @Test("the inner label planes alone tell G and D the digit: with the input's label weights at zero, the label still matters")
+    @Test("G's inner label planes and D's projection alone tell them the digit: with the inputs' label weights at zero, the label still matters")
     func innerLabelPlanes() {
         var g = SeededGenerator(seed: 5)
         let pair = GANPair(.dcgan, classes: 10, using: &g)
@@ -172,6 +172,12 @@ struct WhatElseTests {
         let asFive = noGrad { pair.D(pair.discriminatorInput(five, labels: [5, 5, 5, 5])) }
         let asSix = noGrad { pair.D(pair.discriminatorInput(five, labels: [6, 6, 6, 6])) }
         #expect((asFive.value - asSix.value).abs().max().item > 1e-4)
+        // The projection is embed.weight[:, y] · h: with the weight zeroed, D is unconditional again.
+        let embed = pair.D.namedParameters().first { $0.name == "embed.weight" }!.variable
+        embed.value = .zeros(embed.shape)
+        let blindFive = noGrad { pair.D(pair.discriminatorInput(five, labels: [5, 5, 5, 5])) }
+        let blindSix = noGrad { pair.D(pair.discriminatorInput(five, labels: [6, 6, 6, 6])) }
+        #expect(blindFive.value == blindSix.value)
         // The planes themselves: constant, one per class, ones at the label.
         let planes = LabelPlanes.planes(oneHot: GANPair.oneHot([2, 0], classes: 3), height: 2, width: 2)
         #expect(planes.scalars == [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, /**/ 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
