@@ -16,6 +16,11 @@ public final class LiveTerminal {
     public init() {}
 
     public func handle(_ event: LiveOutput, colorMode: ColorMode) {
+        FileHandle.standardOutput.write(Data(render(event, colorMode: colorMode).utf8))
+    }
+
+    /// What `handle` writes for `event`, in one string.
+    public func render(_ event: LiveOutput, colorMode: ColorMode) -> String {
         var text = ""
         switch event {
         case .progress(let line):
@@ -33,6 +38,6 @@ public final class LiveTerminal {
             lineOpen = false
             frameHeight = 0
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        return text
     }
 }

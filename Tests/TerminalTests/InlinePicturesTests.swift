@@ -73,6 +73,29 @@ struct InlinePicturesTests {
     }
 }
 
+@Suite("Animations as images")
+struct LivePicturesTests {
+    @Test("each frame replaces the last: text frames go back up; kitty frames reuse their image ids until the animation ends")
+    func frames() {
+        let live = LiveTerminal()
+        let frame = ImageRenderer.canvas(Samples.digit, style: Style.color256)
+        let text1 = live.render(.frame(frame), colorMode: .ansi256)
+        let text2 = live.render(.frame(frame), colorMode: .ansi256)
+        #expect(!text1.contains("\u{1B}_G") && !text2.contains("\u{1B}_G"))
+        #expect(text2.hasPrefix("\u{1B}[6A\u{1B}[J"))  // up over the 6 rows of the last frame, clear, draw
+        _ = live.render(.end, colorMode: .ansi256)
+        live.pictures = InlinePictures(proto: .kitty, windowRows: 50)
+        let first = live.render(.frame(frame), colorMode: .ansi256)
+        let second = live.render(.frame(frame), colorMode: .ansi256)
+        func ids(_ s: String) -> [String] { s.components(separatedBy: ",i=").dropFirst().map { String($0.prefix { $0 != "," }) } }
+        #expect(ids(first).count == 1 && ids(first) == ids(second))
+        #expect(second.hasPrefix("\u{1B}[6A\u{1B}[J"))
+        _ = live.render(.end, colorMode: .ansi256)
+        let next = live.render(.frame(frame), colorMode: .ansi256)
+        #expect(ids(next).count == 1 && ids(next) != ids(first))  // a new animation leaves the last one on screen
+    }
+}
+
 /// A small digit-like picture (12×12), as the TextPlot tests use.
 enum Samples {
     static let digit: GrayImage = {
