@@ -71,7 +71,7 @@ public enum ImageSupport {
     /// Sends `query` to the terminal on stdin/stdout and reads the reply up to `terminator`, waiting at most
     /// `timeout` seconds in all: raw mode for the wait, the terminal's settings restored after. Nil when there
     /// is no reply (a terminal that does not know the query says nothing).
-    public static func askTerminal(_ query: String, terminator: UInt8 = UInt8(ascii: "c"), timeout: Double = 0.2) -> String? {
+    public static func askTerminal(_ query: String, terminator: UInt8 = UInt8(ascii: "c"), timeout: Double = 0.5) -> String? {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return nil }
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return nil }
@@ -82,7 +82,12 @@ public enum ImageSupport {
             cc[Int(VTIME)] = 1  // a read returns after 0.1 s without input
         }
         guard tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0 else { return nil }
-        defer { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+        // Every terminal that follows the VT100 answers device attributes at once, so the wait is only ever
+        // long for one that ignores the query; whatever arrived unfinished is dropped, not left as typed input.
+        defer {
+            tcflush(STDIN_FILENO, TCIFLUSH)
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+        }
         FileHandle.standardOutput.write(Data(query.utf8))
         var reply: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
