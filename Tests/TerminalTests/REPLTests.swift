@@ -314,6 +314,28 @@ struct ProcessTests {
         return (String(decoding: data, as: UTF8.self), p.terminationStatus)
     }
 
+    @Test("on a pipe, pictures are text byte for byte, whatever the terminal hints or --images say")
+    func picturesOnAPipe() throws {
+        try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
+        let state = NSTemporaryDirectory() + "ganbook-pipe-images-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let cells = "show(zeros(6, 6) + 1)\nshow(stack([zeros(4, 4), ones(4, 4)]))\nheatmap(randn(3, 3))\n"
+        func output(_ extra: [String], _ environment: [String: String]) throws -> String {
+            var env = environment
+            env["XDG_STATE_HOME"] = state + "/" + UUID().uuidString
+            let (text, status) = try run(extra, input: cells, environment: env)
+            #expect(status == 0, "\(text)")
+            return text
+        }
+        let plain = try output(["--images", "text"], ["TERM": "dumb"])
+        #expect(!plain.contains("\u{1B}"))
+        let kitty = ["TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1", "TERM_PROGRAM": "iTerm.app"]
+        #expect(try output([], kitty) == plain)
+        for mode in ["kitty", "iterm", "sixel", "auto"] { #expect(try output(["--images", mode], kitty) == plain) }
+        #expect(try output(["--images", "kitty", "--ascii"], kitty) != plain)  // ASCII glyphs, but still no escapes
+        #expect(try !output(["--images", "kitty", "--ascii"], kitty).contains("\u{1B}"))
+    }
+
     @Test("installed as make install lays it out, ganbook started by name from another folder opens lesson 1")
     func installedLayout() throws {
         try #require(FileManager.default.fileExists(atPath: ProcessTests.executable), "no executable at \(ProcessTests.executable)")
