@@ -98,7 +98,10 @@ public final class REPL {
             if trimmed == ":quit" || trimmed == ":q" { break }
             if let width = measureWidth?() {
                 session.interpreter.display.width = max(width, 40)
-                if pictures != nil { pictures?.windowRows = ImageSupport.windowRows() }
+                if pictures != nil {
+                    pictures?.windowRows = ImageSupport.windowRows()
+                    pictures?.windowColumns = width
+                }
             }
             for out in handle(trimmed) { write(out) }
             // The window closed or the process was told to end: the cell stopped cleanly; save and go.

@@ -42,7 +42,8 @@ public enum InlineImage {
             repeat {
                 let end = payload.index(start, offsetBy: kittyChunk, limitedBy: payload.endIndex) ?? payload.endIndex
                 let more = end < payload.endIndex ? 1 : 0
-                let head = start == payload.startIndex ? keys + ",m=\(more)" : "m=\(more)"
+                // q=2 again on every chunk: older kitty forgot the first chunk's q and replied to the last.
+                let head = start == payload.startIndex ? keys + ",m=\(more)" : "m=\(more),q=2"
                 out += "\u{1B}_G" + head + ";" + payload[start..<end] + "\u{1B}\\"
                 start = end
             } while start < payload.endIndex

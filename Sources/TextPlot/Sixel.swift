@@ -46,8 +46,10 @@ public enum Sixel {
                 // A run of "nothing here" at the end of a row need not be sent.
                 if let r = run, r.character != 63 { out += repeated(r.character, r.count) }
             }
-            out += "-"
             bandStart += 6
+            // "-" starts the next band; after the last one it would be a graphics newline, which at the bottom
+            // of the screen scrolls it.
+            if bandStart < image.height { out += "-" }
         }
         return out + "\u{1B}\\"
     }

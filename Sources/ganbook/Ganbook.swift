@@ -64,15 +64,11 @@ struct Ganbook: ParsableCommand {
                 ask: { ImageSupport.askTerminal("\u{1B}[c") })
             guard let proto else { return (nil, reason) }
             let cell = ImageSupport.cellSize() ?? (proto == .sixel && terminal ? ImageSupport.askCellSize() : nil) ?? .assumed
-            return (InlinePictures(proto: proto, cell: cell, windowRows: ImageSupport.windowRows()), reason)
+            return (InlinePictures(proto: proto, cell: cell, windowRows: ImageSupport.windowRows(), windowColumns: TerminalStyle.width), reason)
         }
         (repl.pictures, repl.picturesReason) = choose(images)
-        live.pictures = repl.pictures
-        repl.choosePictures = { mode in
-            let chosen = choose(mode)
-            live.pictures = chosen.0
-            return chosen
-        }
+        repl.choosePictures = choose
+        live.pictures = { repl.pictures }
         if isatty(STDOUT_FILENO) == 1 { repl.measureWidth = { TerminalStyle.width } }
         if ReadlineReader.stdinIsTerminal {
             try? FileManager.default.createDirectory(atPath: paths.state, withIntermediateDirectories: true)

@@ -37,17 +37,22 @@ struct InlinePicturesTests {
         let grid = GridRenderer.canvas([Samples.digit, Samples.digit, Samples.digit], captions: ["7", "2", "1"], columns: 2, style: Style.color256)
         let kitty = InlinePictures(proto: .kitty, windowRows: 50).lines(grid, color: .ansi256)
         let text = grid.lines(.ansi256)
-        #expect(kitty.count == text.count)
+        #expect(grid.height == 15 && kitty.count == text.count + 1)
         // The captions stay text; the pictures' half-blocks are gone.
         #expect(kitty[6].contains("7") && kitty[6].contains("2") && !kitty[0].contains("▀"))
-        let tail = kitty[kitty.count - 1]
-        #expect(tail.components(separatedBy: "\u{1B}_G").count - 1 == 3)
-        // The third picture is at row 8 of 15: up 6 rows, back to the left edge, draw, down 6.
-        #expect(tail.contains("\u{1B}[6A\r\u{1B}_G") && tail.hasSuffix("\u{1B}\\\u{1B}[6B"))
-        // The second at column 13 of the first row: up 14, right 13.
-        #expect(tail.contains("\u{1B}[14A\r\u{1B}[13C\u{1B}_G"))
-        // Too tall for the window, or no pictures at all: the text, byte for byte.
+        // One more line draws them, from the row below the grid: the third picture is at row 8 of 15, so up
+        // 7 rows, back to the left edge, draw, down 7; the line ends one row up, so its newline adds no row.
+        let draw = kitty[kitty.count - 1]
+        #expect(draw.components(separatedBy: "\u{1B}_G").count - 1 == 3)
+        #expect(draw.contains("\u{1B}[7A\r\u{1B}_G") && draw.hasSuffix("\u{1B}\\\u{1B}[7B\r\u{1B}[1A"))
+        // The second at column 13 of the first row: up 15, right 13.
+        #expect(draw.contains("\u{1B}[15A\r\u{1B}[13C\u{1B}_G"))
+        // Too tall or too wide for the window, or no pictures at all: the text, byte for byte.
         #expect(InlinePictures(proto: .kitty, windowRows: 10).lines(grid, color: .ansi256) == text)
+        #expect(InlinePictures(proto: .kitty, windowRows: 50, windowColumns: 20).lines(grid, color: .ansi256) == text)
+        // A picture of no pixels (an empty heatmap) is not sent.
+        let empty = Heatmap.canvas(rows: 0, cols: 0, values: [], style: Style.color256)
+        #expect(InlinePictures(proto: .kitty, windowRows: 50).lines(empty, color: .ansi256) == empty.lines(.ansi256))
         let chart = Canvas(text: ["no pictures here"])
         #expect(InlinePictures(proto: .sixel).lines(chart, color: .none) == chart.lines(.none))
     }
@@ -60,7 +65,7 @@ struct InlinePicturesTests {
         h.repl.pictures = InlinePictures(proto: .kitty, windowRows: 50)
         let kittyLines = h.repl.runCell("show(zeros(4, 4) + 1)")
         #expect(kittyLines.joined().contains("\u{1B}_Ga=T,f=100"))
-        #expect(kittyLines.count == textLines.count)
+        #expect(kittyLines.count == textLines.count + 1)
         // No terminal in a test: :images can only go back to text, and says so.
         #expect(h.repl.handle(":images sixel") == ["pictures: text (not a terminal)"])
         #expect(h.repl.pictures == nil)
@@ -84,7 +89,7 @@ struct LivePicturesTests {
         #expect(!text1.contains("\u{1B}_G") && !text2.contains("\u{1B}_G"))
         #expect(text2.hasPrefix("\u{1B}[6A\u{1B}[J"))  // up over the 6 rows of the last frame, clear, draw
         _ = live.render(.end, colorMode: .ansi256)
-        live.pictures = InlinePictures(proto: .kitty, windowRows: 50)
+        live.pictures = { InlinePictures(proto: .kitty, windowRows: 50) }
         let first = live.render(.frame(frame), colorMode: .ansi256)
         let second = live.render(.frame(frame), colorMode: .ansi256)
         func ids(_ s: String) -> [String] { s.components(separatedBy: ",i=").dropFirst().map { String($0.prefix { $0 != "," }) } }
