@@ -54,18 +54,23 @@ public enum ImageSupport {
         return reply[start.upperBound..<end].split(separator: ";").dropFirst().contains("4")
     }
 
+    /// The window's size from TIOCGWINSZ (rows and columns, and pixels where the terminal fills them).
+    static func windowSize(fd: Int32) -> winsize? {
+        var size = winsize()
+        return ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 ? size : nil
+    }
+
     /// The cell size from TIOCGWINSZ's pixel fields (many terminals fill them), else nil.
     public static func cellSize(fd: Int32 = STDOUT_FILENO) -> CellSize? {
-        var size = winsize()
-        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0, size.ws_xpixel > 0, size.ws_ypixel > 0
+        guard let size = windowSize(fd: fd), size.ws_col > 0, size.ws_row > 0, size.ws_xpixel > 0, size.ws_ypixel > 0
         else { return nil }
         return CellSize(width: Int(size.ws_xpixel) / Int(size.ws_col), height: Int(size.ws_ypixel) / Int(size.ws_row))
     }
 
     /// The window's height in rows (24 when it cannot be asked).
     public static func windowRows(fd: Int32 = STDOUT_FILENO) -> Int {
-        var size = winsize()
-        return ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 0 ? Int(size.ws_row) : 24
+        guard let size = windowSize(fd: fd), size.ws_row > 0 else { return 24 }
+        return Int(size.ws_row)
     }
 
     /// Sends `query` to the terminal on stdin/stdout and reads the reply up to `terminator`, waiting at most

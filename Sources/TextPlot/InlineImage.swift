@@ -24,15 +24,16 @@ public enum InlineImage {
 
     /// The escape sequence that draws `image` over `columns × rows` cells at the cursor.
     /// - `id`: a kitty image id; sending another picture with the same id replaces it (an animation's frames).
-    /// - `cell`: the cell size, for sixel (which has no cell units): the picture is scaled by a whole factor
-    ///   to fit the cells, never past them.
+    /// - `cell`: the cell size: the picture is scaled by a whole factor to fit the cells, never past them
+    ///   (sixel, which has no cell units, is drawn at exactly that size).
     public static func escape(
         _ image: RGBImage, columns: Int, rows: Int, protocol proto: ImageProtocol, id: Int? = nil,
         cell: CellSize = .assumed
     ) -> String {
+        let scaled = crisp(image, columns: columns, rows: rows, cell: cell)
         switch proto {
         case .kitty:
-            let payload = Base64.encode(PNG.encode(crisp(image, columns: columns, rows: rows, cell: cell)))
+            let payload = Base64.encode(PNG.encode(scaled))
             // a=T transmit and show; f=100 PNG; q=2 no replies (they would arrive as typed input);
             // c, r the cells to cover; C=1 leave the cursor where it is.
             var keys = "a=T,f=100,q=2,c=\(columns),r=\(rows),C=1"
@@ -49,13 +50,12 @@ public enum InlineImage {
             } while start < payload.endIndex
             return out
         case .iterm:
-            let png = PNG.encode(crisp(image, columns: columns, rows: rows, cell: cell))
+            let png = PNG.encode(scaled)
             // Width and height in cells; ESC 7 / ESC 8 put the cursor back (iTerm2 moves it below the picture).
             return "\u{1B}7\u{1B}]1337;File=inline=1;size=\(png.count);width=\(columns);height=\(rows);preserveAspectRatio=0:"
                 + Base64.encode(png) + "\u{07}\u{1B}8"
         case .sixel:
-            let factor = fitFactor(image, columns: columns, rows: rows, cell: cell)
-            return "\u{1B}7" + Sixel.encode(factor > 1 ? image.upscaled(factor) : image) + "\u{1B}8"
+            return "\u{1B}7" + Sixel.encode(scaled) + "\u{1B}8"
         }
     }
 
@@ -65,11 +65,11 @@ public enum InlineImage {
         return max(1, min(columns * cell.width / image.width, rows * cell.height / image.height))
     }
 
-    /// Kitty and iTerm2 scale a picture to the cells themselves, smoothly; sent at about the cells' pixel
-    /// size, upscaled by repeating pixels, a digit's pixels stay square and sharp.
+    /// The picture upscaled by repeating pixels to about the cells' pixel size: kitty and iTerm2 would
+    /// otherwise scale it to the cells smoothly, and sixel has no scaling at all; so a digit's pixels stay
+    /// square and sharp.
     static func crisp(_ image: RGBImage, columns: Int, rows: Int, cell: CellSize) -> RGBImage {
-        let factor = fitFactor(image, columns: columns, rows: rows, cell: cell)
-        return factor > 1 ? image.upscaled(factor) : image
+        image.upscaled(fitFactor(image, columns: columns, rows: rows, cell: cell))
     }
 }
 
