@@ -49,6 +49,8 @@ let package = Package(
         // MARK: - Leaves: pictures
         .target(name: "TextPlot", dependencies: ["CZlib"], exclude: readme),
         .target(name: "CellLanguage", exclude: readme),
+        // Cells as PyTorch: the translation and whole scripts (`:torch`, `ganbook export --torch`).
+        .target(name: "TorchExport", dependencies: ["CellLanguage"], exclude: readme),
 
         // MARK: - Notebook
         .target(name: "Notebook", dependencies: ["CellLanguage", "GANLab", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
@@ -61,11 +63,11 @@ let package = Package(
         .target(name: "Workspace", dependencies: ["Notebook", "GANLab", "NN", "Autograd", "TensorCore", "Datasets", "TextPlot"], exclude: readme),
 
         // MARK: - Terminal and executable
-        .target(name: "Terminal", dependencies: ["Lessons", "Notebook", "Workspace", "CellLanguage", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
+        .target(name: "Terminal", dependencies: ["Lessons", "Notebook", "Workspace", "CellLanguage", "TorchExport", "GANLab", "NN", "Datasets", "TextPlot", "TensorCore", "CReadline"], exclude: readme),
         .executableTarget(
             name: "ganbook",
             dependencies: [
-                "Terminal", "Workspace", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
+                "Terminal", "TorchExport", "Workspace", "Lessons", "Fuzzing", "Notebook", "GANLab", "Datasets", "NN", "Autograd", "TensorCore", "TextPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], exclude: readme),
 
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TextPlotTests", dependencies: ["TextPlot", "CZlib"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
+        .testTarget(name: "TorchExportTests", dependencies: ["TorchExport", "Lessons"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GANLab", "Lessons", "Fuzzing", "TensorCore", "CellLanguage", "TextPlot"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Notebook", "GANLab", "NN", "Autograd", "TensorCore", "Datasets"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Workspace", "Lessons", "Notebook", "ganbook"]),

@@ -26,6 +26,11 @@ public final class GANTrainer {
     /// Grids of G(fixed noise) recorded during training, with the step they were taken at.
     public internal(set) var frames: [(step: Int, images: Tensor)] = []
     var snapshots: [Snapshot] = []
+    /// The first steps' start, batches and noise, for a PyTorch replay (nil for a reloaded or conditional GAN).
+    public internal(set) var record: StepRecord?
+    /// The indices of the last real batch and the last noise drawn (what a recorded step keeps).
+    var lastIndices: [Int] = []
+    var lastNoise: Tensor?
     /// How many steps `undo` can rewind.
     public static let snapshotLimit = 5
 
@@ -62,6 +67,7 @@ public final class GANTrainer {
         var fixed = SeededGenerator(seed: seed &+ 3)
         fixedNoise = Tensor.randn([16, pair.latent], using: &fixed)
         self.seed = seed
+        startRecord()
     }
 
     // MARK: Training
@@ -85,6 +91,7 @@ public final class GANTrainer {
     /// digits they are, `[batch, 11, 28, 28]`, when conditional.
     public func realBatch() -> Tensor {
         let indices = sampler.next()
+        lastIndices = indices
         let images = dataset.train.imageBatch(indices, range: -1...1)
         guard isConditional else { return images }
         return pair.discriminatorInput(Variable(images), labels: indices.map { Int(dataset.train.labels[$0]) }).value
@@ -94,6 +101,7 @@ public final class GANTrainer {
     /// label planes of the digits G was asked for, drawn uniformly from the noise stream, when conditional).
     public func fakeBatch() -> (images: Variable, forD: Variable) {
         let z = Tensor.randn([batchSize, pair.latent], using: &noise)
+        lastNoise = z
         let labels = isConditional ? (0..<batchSize).map { _ in Int.random(in: 0..<pair.classes, using: &noise) } : []
         let images = pair.G(Variable(pair.generatorInput(z, labels: labels)))
         return (images, pair.discriminatorInput(images, labels: labels))
@@ -120,15 +128,18 @@ public final class GANTrainer {
     /// `stopEarly` is asked between D updates (Ctrl-C): when it says yes, the step ends its extra D
     /// updates and still makes G's update, so the weights stay whole.
     public func step(stopEarly: () -> Bool = { false }) -> StepReport {
+        let recording = recordingNextStep()
         beginUpdate()
         let start = DispatchTime.now().uptimeNanoseconds
         var fake = fakeBatch()
         var d = pair.updateD(real: realBatch(), fake: fake.forD, realLabel: realLabel)
         var dUpdates = 1
+        var indices = [lastIndices], zs = [lastNoise!]
         while dUpdates < dSteps, !stopEarly() {
             fake = fakeBatch()
             d = pair.updateD(real: realBatch(), fake: fake.forD, realLabel: realLabel)
             dUpdates += 1
+            indices.append(lastIndices); zs.append(lastNoise!)
         }
         let gradD = GANPair.gradientNorm(pair.D)
         let g = pair.updateG(fake: fake.forD)
@@ -136,6 +147,13 @@ public final class GANTrainer {
         steps += 1
         history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
         history.dReal.append(Double(d.dReal)); history.dFake.append(Double(d.dFake))
+        if recording {
+            if dUpdates == dSteps {
+                record?.append(indices: indices, noise: zs, lossD: d.loss, lossG: g.loss)
+            } else {
+                record?.stop("step \(steps) was stopped early")
+            }
+        }
         return StepReport(
             step: steps, d: d, dUpdates: dUpdates, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
             milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
@@ -169,6 +187,8 @@ public final class GANTrainer {
         history.dReal.removeLast(history.dReal.count - s.historyCount)
         history.dFake.removeLast(history.dFake.count - s.historyCount)
         frames.removeAll { $0.step > steps }
+        // The random streams are back too, so the steps that follow repeat the recorded ones.
+        if let r = record, r.stopped == nil { record?.truncate(to: steps) }
         return count
     }
 
@@ -240,6 +260,8 @@ public final class GANTrainer {
         t.noise = settings.noise
         t.sampler = settings.sampler
         t.steps = settings.steps
+        // Its weights come from the file, not from the start the constructor recorded.
+        t.record = nil
         return t
     }
 

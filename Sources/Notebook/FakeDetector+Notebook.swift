@@ -86,6 +86,7 @@ extension GANTrainer {
             throw CellError(.type, "detector must be a fake detector (fake_detector(gan)), got \(v.typeName)", at: r)
         }
         let steps = try args.count(1, "steps", default: 300, from: 1, max: 100_000)
+        stopRecord("G trained against a detector at step \(self.steps)")
         let fooled = det.counterfeit(self, steps: steps, stopEarly: { interp.stopRequested })
         try interp.checkInterrupt(at: args.range)
         let first = fooled.prefix(10), last = fooled.suffix(10)

@@ -48,6 +48,7 @@ extension GANTrainer: NotebookObject {
         },
         .method("step_d", "gan.step_d()", "Only D's update (on a real and a fake batch).", example: "gan.step_d()", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
+            gan.stopRecord("a single step_d() at step \(gan.steps)")
             gan.beginUpdate()
             let d = gan.pair.updateD(real: gan.realBatch(), fake: gan.fakeBatch().forD, realLabel: gan.realLabel)
             interp.emit(["D step: Loss_D \(f3(d.loss)) (real \(f3(d.lossReal)) + fake \(f3(d.lossFake)))  D(x) \(f3(d.dReal))  D(G(z)) \(f3(d.dFake))  |∇D| \(f3(GANPair.gradientNorm(gan.pair.D)))"])
@@ -55,6 +56,7 @@ extension GANTrainer: NotebookObject {
         },
         .method("step_g", "gan.step_g()", "Only G's update (through D, which stays fixed).", example: "gan.step_g()", topic: "gan") { gan, args, interp throws(CellError) in
             try args.accept(keywords: [], maxPositional: 0)
+            gan.stopRecord("a single step_g() at step \(gan.steps)")
             gan.beginUpdate()
             let g = gan.pair.updateG(fake: gan.fakeBatch().forD)
             interp.emit(["G step: Loss_G \(f3(g.loss))  D(G(z)) \(f3(g.dFake)) before G moved  |∇G| \(f3(GANPair.gradientNorm(gan.pair.G)))"])

@@ -140,7 +140,7 @@ public final class REPL {
         let result = session.run(cell)
         // A cell stopped by Ctrl-C was stopped on purpose: not a failure of the script.
         if let error = result.error, error.kind != .interrupted { failures += 1 }
-        transcript.append(KeptCell(cell: cell, output: result.lines))
+        transcript.append(KeptCell(cell: cell, output: result.lines, failed: result.error == nil ? nil : true))
         if transcript.count > 2 * WorkspaceStore.keptCells { transcript.removeFirst(transcript.count - WorkspaceStore.keptCells) }
         let notices = workspace?.cellRan(seconds: Date().timeIntervalSince(start), cells: transcript) ?? []
         let color = session.interpreter.display.style.color
@@ -171,6 +171,8 @@ public final class REPL {
         (":seed [n]", "show the random seed, or restart the generator from n"),
         (":time <cell>", "run a cell and say how long it took"),
         (":export FILE.md", "write this session as a Markdown notebook of cells and outputs (--force: replace any file)"),
+        (":torch [cell]", "the PyTorch equivalent of the last cell (or of the cell given)"),
+        (":export --torch FILE.py", "this session's cells as a runnable PyTorch script (--weights: with its GANs' weights and recorded steps, checked)"),
         (":images [MODE]", "how pictures are drawn: auto, kitty, iterm, sixel or text (half-blocks)"),
         (":quit", "leave (or Ctrl-D)"),
     ]
@@ -221,6 +223,10 @@ public final class REPL {
             let start = Date()
             let out = runCell(argument)
             return out + [String(format: "time: %.3f s", Date().timeIntervalSince(start))]
+        case ":torch":
+            return torchCell(argument)
+        case ":export" where argument.hasPrefix("--torch"):
+            return exportTorch(String(argument.dropFirst("--torch".count)))
         case ":export":
             var file = argument, force = false
             if file.hasSuffix(" --force") { file = String(file.dropLast(" --force".count)).trimmingCharacters(in: .whitespaces); force = true }

@@ -143,8 +143,11 @@ struct CoinGameEntry: Codable {
 public struct KeptCell: Codable, Sendable, Equatable {
     public var cell: String
     public var output: [String]
-    public init(cell: String, output: [String]) {
+    /// The cell stopped with an error (a PyTorch export leaves it out). Absent in workspaces kept before it existed.
+    public var failed: Bool?
+    public init(cell: String, output: [String], failed: Bool? = nil) {
         self.cell = cell
         self.output = output
+        self.failed = failed
     }
 }

@@ -13,7 +13,7 @@ struct Ganbook: ParsableCommand {
         commandName: "ganbook",
         abstract: "A terminal notebook that shows how neural networks learn to draw.",
         discussion: "With no subcommand, starts the notebook where you left off.",
-        subcommands: [RunCommand.self, LessonsCommand.self, DataCommand.self, BenchCommand.self, FuzzCommand.self]
+        subcommands: [RunCommand.self, LessonsCommand.self, DataCommand.self, BenchCommand.self, FuzzCommand.self, ExportCommand.self]
     )
 
     @Option(help: "Folder holding the datasets (default: datasets/data in the project, or $GANBOOK_DATA_DIR).")
