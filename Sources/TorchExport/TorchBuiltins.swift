@@ -44,12 +44,10 @@ enum TorchBuiltins {
     /// Helpers the script defines under the notebook's own name.
     static let helpers: Set<String> = [
         "show", "plot", "hist", "heatmap", "graph", "save_png", "mnist", "fashion", "quick", "accuracy", "confusion", "save", "load",
-        "save_model", "load_model", "median", "GAN", "load_gan",
+        "save_model", "load_model", "median", "GAN", "load_gan", "coins_game", "coins_games",
     ]
     /// Notebook builtins that no script can reproduce, with the reason.
     static let noEquivalent: [String: String] = [
-        "coins_game": "coins_game() is ganbook's own toy GAN on four-number coins (lesson 4); its networks are plain nn.Linear stacks, but the game, its presets and its pictures live only in the notebook",
-        "coins_games": "coins_games() runs several of ganbook's coin games at once (lesson 4)",
         "restore": "restore() searches G's latent space with ganbook's own optimiser loop (lesson 6)",
         "crop_mask": "crop_mask() is a notebook helper of lesson 6",
         "classify": "classify() uses the classifier lesson 3 saved, inside the notebook",
@@ -65,6 +63,13 @@ enum TorchBuiltins {
         if let f = functional[name] { return { a, k in .code(f + arguments(a, k), helper: nil) } }
         if modules.contains(name) { return { a, k in .code("nn.\(name)" + arguments(a, k), helper: nil) } }
         if python.contains(name) { return { a, k in .code(name + arguments(a, k), helper: nil) } }
+        if name == "GAN" {
+            return { a, k in
+                k.contains { $0 == ("conditional", "True") }
+                    ? .none("the conditional GAN of lesson 6 (label planes in G and D, D's projection) is not in the script's GAN")
+                    : .code("GAN" + arguments(a, k), helper: "GAN")
+            }
+        }
         if helpers.contains(name) { return { a, k in .code(name + arguments(a, k), helper: name) } }
         switch name {
         case "tensor":
@@ -119,10 +124,8 @@ enum TorchBuiltins {
 
     /// GAN methods the script's `GAN` class does not have.
     static let ganWithout: [String: String] = [
-        "score": "gan.score() judges digits with the classifier lesson 3 trained inside the notebook (an MNIST score like the FID, ganbook's own)",
         "digit_accuracy": "digit_accuracy() reads G's digits with lesson 3's classifier, inside the notebook",
         "train_against": "train_against() trains G against lesson 6's fake detector, inside the notebook",
-        "interpolate": "gan.interpolate() draws a walk between two seeds with the notebook's own random generator",
         "table": "gan.table() is a picture of the notebook's conditional GAN",
     ]
 

@@ -141,9 +141,10 @@ def _series(s):
 
 def plot(*series, x=None, names=None, log=False, xlabel=None, ylabel=None):
     """Curves as a PNG with matplotlib when it is installed; otherwise their first and last values."""
-    if len(series) == 1 and hasattr(series[0], "loss_D"):
+    if len(series) == 1 and hasattr(series[0], "loss_D"):  # a GAN's or a coin game's history
         h = series[0]
-        series, names = (h.loss_D, h.loss_G), ["loss_D", "loss_G"]
+        names = [n for n in ("loss_D", "loss_G", "acceptance") if hasattr(h, n)]
+        series = [getattr(h, n) for n in names]
     ys = [_series(s) for s in series]
     names = names or [f"series {i + 1}" for i in range(len(ys))]
     try:
@@ -299,7 +300,182 @@ def load_model(model, path):
     if missing or unexpected:
         raise ValueError(f"{path} does not fit this model: missing {missing}, unexpected {unexpected}")
 """#),
-        ("gan", ["safetensors", "mnist", "pictures"], #"""
+        ("coins", ["pictures"], #"""
+COIN_FEATURES = ["shape", "colour", "picture", "face"]
+COIN_MEAN = torch.tensor([0.8, 0.7, 0.75, 0.6])
+COIN_SPREAD = torch.tensor([0.08, 0.1, 0.08, 0.1])
+
+
+class CoinHistory:
+    def __init__(self):
+        self.loss_D, self.loss_G, self.acceptance = [], [], []
+
+    def __repr__(self):
+        return f"history of {len(self.loss_D)} rounds: loss_D (treasurer), loss_G (counterfeiter), acceptance"
+
+
+class CoinGame:
+    """Lesson 4's game: a counterfeiter (noise [n, 4] -> coins [n, 4]) against a treasurer (coins -> one logit
+    each); a coin is four numbers in [-1, 1] (shape, colour, picture, face). Real coins: round, gold, a statesman."""
+
+    def __init__(self, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=None):
+        if preset == "fast_treasurer":
+            treasurer_lr, k = treasurer_lr * 10, max(k, 3)
+        elif preset == "slow_treasurer":
+            treasurer_lr /= 100
+        elif preset == "collapse":
+            counterfeiter_lr, treasurer_lr = counterfeiter_lr * 10, treasurer_lr / 5
+        if seed is not None:
+            torch.manual_seed(seed)
+        self.coins, self.k = int(coins), int(k)
+        self.counterfeiter = nn.Sequential(nn.Linear(4, 32), nn.LeakyReLU(0.2), nn.Linear(32, 32), nn.LeakyReLU(0.2),
+                                           nn.Linear(32, 4), nn.Tanh())
+        self.treasurer = nn.Sequential(nn.Linear(4, 32), nn.LeakyReLU(0.2), nn.Linear(32, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))
+        self.opt_G = torch.optim.Adam(self.counterfeiter.parameters(), lr=counterfeiter_lr, betas=(0.5, 0.999))
+        self.opt_D = torch.optim.Adam(self.treasurer.parameters(), lr=treasurer_lr, betas=(0.5, 0.999))
+        self.rounds_played, self.history, self.means = 0, CoinHistory(), []
+
+    def __repr__(self):
+        real = ", ".join(f"{f} {m:g}±{s:g}" for f, m, s in zip(COIN_FEATURES, COIN_MEAN.tolist(), COIN_SPREAD.tolist()))
+        return (f"coin game after {self.rounds_played} rounds: {self.coins} coins a round, {self.k} treasurer step"
+                f"{'s' if self.k > 1 else ''} per round\n  real coins: {real}")
+
+    def real(self, n=8):
+        return (COIN_MEAN + COIN_SPREAD * torch.randn(int(n), 4)).clamp(-1, 1)
+
+    def mint(self, n=8):
+        with torch.no_grad():
+            return self.counterfeiter(torch.randn(int(n), 4))
+
+    def judge(self, coins):
+        with torch.no_grad():
+            return torch.sigmoid(self.treasurer(coins)).reshape(-1)
+
+    @property
+    def fake_means(self):
+        return [round(m, 3) for m in (self.means[-1] if self.means else [0.0] * 4)]
+
+    @property
+    def acceptance(self):
+        return self.history.acceptance[-1] if self.history.acceptance else 0.0
+
+    def play(self):
+        """One round: mint, judge, then the treasurer learns (k times) and the counterfeiter learns through it."""
+        n = self.coins
+        fake = self.counterfeiter(torch.randn(n, 4))
+        verdicts = self.judge(fake.detach())
+        for j in range(self.k):
+            if j > 0:
+                fake = self.counterfeiter(torch.randn(n, 4))
+            self.opt_D.zero_grad()
+            loss_D = F.binary_cross_entropy_with_logits(self.treasurer(self.real(n)).reshape(n), torch.ones(n)) + \
+                F.binary_cross_entropy_with_logits(self.treasurer(fake.detach()).reshape(n), torch.zeros(n))
+            loss_D.backward()
+            self.opt_D.step()
+        self.opt_G.zero_grad()
+        self.treasurer.requires_grad_(False)
+        loss_G = F.binary_cross_entropy_with_logits(self.treasurer(fake).reshape(n), torch.ones(n))
+        loss_G.backward()
+        self.treasurer.requires_grad_(True)
+        self.opt_G.step()
+        self.rounds_played += 1
+        accepted = int((verdicts > 0.5).sum())
+        self.history.loss_D.append(loss_D.item())
+        self.history.loss_G.append(loss_G.item())
+        self.history.acceptance.append(accepted / n)
+        self.means.append(fake.detach().mean(dim=0).tolist())
+        return accepted
+
+    def summary(self):
+        means = " ".join(f"{f} {m:.2f}" for f, m in zip(COIN_FEATURES, self.means[-1]))
+        return (f"Loss_D {self.history.loss_D[-1]:.2f}  Loss_G {self.history.loss_G[-1]:.2f}  fakes taken "
+                f"{round(self.acceptance * self.coins)}/{self.coins}  fakes: {means}")
+
+    def round(self):
+        accepted = self.play()
+        return f"round {self.rounds_played}: the counterfeiter minted {self.coins} coins; the treasurer took {accepted}\n" + self.summary()
+
+    def rounds(self, n=100):
+        """n rounds: a summary line every n/10 rounds (the last one is the value)."""
+        every = max(int(n) // 10, 1)
+        for i in range(1, int(n) + 1):
+            self.play()
+            if i % every == 0 and i < n:
+                print(f"round {self.rounds_played}: " + self.summary())
+        return f"round {self.rounds_played}: " + self.summary()
+
+    def treasurer_map(self, x="colour", y="picture"):
+        """The treasurer's belief over two features (the other two at the real means), as a heatmap."""
+        fx, fy = COIN_FEATURES.index(x), COIN_FEATURES.index(y)
+        grid = torch.linspace(-1, 1, 41)
+        coins = COIN_MEAN.repeat(41 * 41, 1)
+        coins[:, fx] = grid.repeat(41)
+        coins[:, fy] = grid.repeat_interleave(41).flip(0)
+        print(f"treasurer's belief over {x} (left to right, -1 to 1) and {y} (bottom to top):")
+        heatmap(self.judge(coins).reshape(41, 41) * 2 - 1)
+
+
+def coins_game(coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None, seed=None):
+    return CoinGame(coins, counterfeiter_lr, treasurer_lr, k, preset, seed)
+
+
+def _spread(coins):
+    return coins.std(dim=0).mean().item()
+
+
+class CoinGames:
+    """Several coin games side by side, measured together on 256 fresh fakes each."""
+
+    def __init__(self, n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None):
+        self.games = [CoinGame(coins, counterfeiter_lr, treasurer_lr, k, preset) for _ in range(int(n))]
+
+    def __repr__(self):
+        return f"{len(self.games)} coin games after {self.rounds_played} rounds"
+
+    @property
+    def rounds_played(self):
+        return self.games[0].rounds_played
+
+    def rounds(self, n=300):
+        for _ in range(int(n)):
+            for g in self.games:
+                g.play()
+        spread, gap, belief = self.spread, self.gap, self.belief
+        return "\n".join(f"game {i}: spread {spread[i]:.3f}  gap {gap[i]:.3f}  belief {belief[i]:.2f}" for i in range(len(self.games)))
+
+    @property
+    def spread(self):
+        return [_spread(g.mint(256)) for g in self.games]
+
+    @property
+    def real_spread(self):
+        return _spread(self.games[0].real(1024))
+
+    @property
+    def means(self):
+        return [g.mint(256).mean(dim=0).tolist() for g in self.games]
+
+    @property
+    def gap(self):
+        return [(torch.tensor(m) - COIN_MEAN).abs().mean().item() for m in self.means]
+
+    @property
+    def belief(self):
+        return [g.judge(g.mint(256)).mean().item() for g in self.games]
+
+    @property
+    def history(self):
+        h = CoinHistory()
+        for name in ("loss_D", "loss_G", "acceptance"):
+            series = [getattr(g.history, name) for g in self.games]
+            setattr(h, name, [statistics.median(v) for v in zip(*series)])
+        return h
+
+
+def coins_games(n=8, coins=32, counterfeiter_lr=0.002, treasurer_lr=0.002, k=1, preset=None):
+    return CoinGames(n, coins, counterfeiter_lr, treasurer_lr, k, preset)
+"""#),
+        ("gan", ["safetensors", "mnist", "pictures", "judge"], #"""
 
 
 def build_gan_models(arch, nz=100):
@@ -526,6 +702,21 @@ class GAN:
         self.G.train()
         return out
 
+    def score(self, classifier=None, n=1000):
+        return score(self, n)
+
+    def interpolate(self, a, b, steps=8):
+        """G's drawings along the straight line between the noises of seeds a and b."""
+        za = torch.randn(1, 100, generator=torch.Generator().manual_seed(int(a)))
+        zb = torch.randn(1, 100, generator=torch.Generator().manual_seed(int(b)))
+        t = torch.linspace(0, 1, int(steps) + 2)[:, None]
+        self.G.eval()
+        with torch.no_grad():
+            out = self.G((1 - t) * za + t * zb)
+        self.G.train()
+        show(out, columns=int(steps) + 2)
+        return out
+
     def animate(self):
         show(self.sample(16, seed=1))
 
@@ -597,6 +788,70 @@ def load_gan(path, data=None, or_train=None):
         gan.order = state["torch.order"].tolist()
     return gan
 """#),
+        ("judge", ["files", "mnist"], #"""
+def mnist_classifier():
+    """Lesson 3's classifier, the judge of score(): the same layers, so classifier.safetensors loads into it."""
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+
+
+_judges = {}
+
+
+def digit_judge(data):
+    """lesson 3's classifier.safetensors when it is here; otherwise one trained now (as the notebook does)."""
+    if os.path.exists("classifier.safetensors"):
+        net = mnist_classifier()
+        load_model(net, "classifier.safetensors")
+        print("judging with lesson 3's classifier (classifier.safetensors)")
+        return net.eval()
+    steps = quick(150, 2000)
+    if steps not in _judges:
+        print(f"no classifier.safetensors yet (lesson 3 saves it): training the classifier now, {steps} steps…")
+        net, x, y = mnist_classifier(), data.images(0, data.train_size), data.labels(0, data.train_size).long()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        for _ in range(steps):
+            pick = torch.randint(0, data.train_size, (64,))
+            opt.zero_grad()
+            F.cross_entropy(net(x[pick]), y[pick]).backward()
+            opt.step()
+        _judges[steps] = net.eval()
+    return _judges[steps]
+
+
+def _mnist_score(p):
+    """exp(mean KL(p(y|x) || p(y))): 10 when every digit appears and each is clear, 1 when one class or confusion."""
+    marginal = p.mean(dim=0, keepdim=True)
+    return torch.exp((p * (p.clamp(min=1e-30).log() - marginal.clamp(min=1e-12).log())).sum(dim=1).mean()).item()
+
+
+def _frechet(a, b):
+    """‖μa − μb‖² + Tr(Σa + Σb − 2 (Σa^½ Σb Σa^½)^½), in float64."""
+    a, b = a.double(), b.double()
+    mu_a, mu_b, cov_a, cov_b = a.mean(0), b.mean(0), torch.cov(a.T), torch.cov(b.T)
+    def sqrtm(m):
+        w, v = torch.linalg.eigh((m + m.T) / 2)
+        return v @ torch.diag(w.clamp(min=0).sqrt()) @ v.T
+    root = sqrtm(cov_a)
+    return ((mu_a - mu_b) ** 2).sum().item() + (cov_a.trace() + cov_b.trace() - 2 * sqrtm(root @ cov_b @ root).trace()).item()
+
+
+def score(gan, n=1000):
+    """What the judge thinks n of G's digits are: [MNIST score, Fréchet distance, share per digit, real digits' score]."""
+    net = digit_judge(gan.data)
+    with torch.no_grad():
+        fake_logits = net((gan.sample(n, seed=12345) + 1) * 0.5)
+        real_logits = net(gan.data.images(0, min(n, gan.data.test_size), split="test"))
+    p = torch.softmax(fake_logits, dim=1)
+    shares = [c / n for c in torch.bincount(p.argmax(dim=1), minlength=10).tolist()]
+    s, real_s, fd = _mnist_score(p), _mnist_score(torch.softmax(real_logits, dim=1)), _frechet(fake_logits, real_logits)
+    print(f"{n} samples judged by the classifier: what it thinks each one is")
+    for digit, share in enumerate(shares):
+        print(f"  {digit:<11} {'#' * int(round(share * 100) / 2):<26} {100 * share:.1f}%")
+    print(f"MNIST score {s:.2f} (real test digits: {real_s:.2f}); Fréchet distance in the classifier's logits: {fd:.2f}")
+    return [s, fd, shares, real_s]
+"""#),
         ("agree", ["gan", "safetensors"], #"""
 def agree_with_session(path):
     """Checks this script's PyTorch against the numbers ganbook computed in the session (`--weights`):
@@ -665,7 +920,7 @@ def agree_with_session(path):
         "quick": "prelude", "show": "pictures", "plot": "pictures", "hist": "pictures", "heatmap": "pictures", "graph": "pictures",
         "save_png": "pictures", "mnist": "mnist", "fashion": "mnist", "accuracy": "metrics", "confusion": "metrics",
         "median": "metrics", "save": "files", "load": "files", "save_model": "files", "load_model": "files", "GAN": "gan",
-        "load_gan": "gan", "agree_with_session": "agree",
+        "load_gan": "gan", "agree_with_session": "agree", "coins_game": "coins", "coins_games": "coins",
     ]
 
     /// The Python defining `helpers` (and what they need), pieces in their fixed order.

@@ -40,7 +40,7 @@ public struct TorchTranslator: Sendable {
         var lines: [String] = []
         for s in statements { lines += statement(s, &context, indent: "") }
         if let reason = context.missing {
-            for name in TorchTranslator.assignedNames(statements) { unavailable[name] = reason }
+            for name in TorchTranslator.assignedNames(statements) { unavailable[name] = context.root ?? reason }
             return TorchCell(lines: ["# " + reason] + commented(cell), helpers: [], missing: reason)
         }
         for name in TorchTranslator.assignedNames(statements) { unavailable[name] = nil }
@@ -56,6 +56,8 @@ public struct TorchTranslator: Sendable {
     struct Context {
         var helpers: [String] = []
         var missing: String?
+        /// The first cell's reason, when this one fails for reading a name that cell made (it is passed on, not nested).
+        var root: String?
         mutating func use(_ helper: String) { if !helpers.contains(helper) { helpers.append(helper) } }
         mutating func fail(_ reason: String) { if missing == nil { missing = "no PyTorch equivalent: " + reason } }
     }
@@ -70,7 +72,10 @@ public struct TorchTranslator: Sendable {
         case .assign(let target, let value, _):
             // `w.requires_grad = True` on a tensor that is not a leaf: PyTorch wants the method.
             let code = expr(value, &c)
-            if case .name(let n, _) = target { kinds[n] = kind(of: value) }
+            if case .name(let n, _) = target {
+                kinds[n] = kind(of: value)
+                return [indent + n + " = " + code]  // a new value: whatever the name held before does not matter
+            }
             return [indent + expr(target, &c) + " = " + code]
         case .augmentedAssign(let target, let op, let value, _):
             return [indent + expr(target, &c) + " \(op)= " + expr(value, &c)]
@@ -175,7 +180,10 @@ public struct TorchTranslator: Sendable {
         case .none: return "None"
         case .list(let items, _): return "[" + items.map { expr($0, &c) }.joined(separator: ", ") + "]"
         case .name(let n, _):
-            if let reason = unavailable[n] { c.fail("\(n) comes from a cell that has none (\(reason.replacingOccurrences(of: "no PyTorch equivalent: ", with: "")))") }
+            if let reason = unavailable[n] {
+                if c.missing == nil { c.root = reason }
+                c.fail("\(n) comes from a cell that has none (\(reason.replacingOccurrences(of: "no PyTorch equivalent: ", with: "")))")
+            }
             if kinds[n] == nil, let helper = TorchBuiltins.bareName(n) { c.use(helper.helper ?? ""); return helper.code }
             return n
         case .unary(let op, let operand, _):
@@ -203,6 +211,13 @@ public struct TorchTranslator: Sendable {
             if subs.count == 1, case .slice(nil, nil, .some(.unary("-", .number(1, _), _))) = subs[0] { return postfix(base, &c) + ".flip(0)" }
             if subs.contains(where: { if case .slice(_, _, .some(.unary("-", _, _))) = $0 { return true }; return false }) {
                 c.fail("PyTorch tensors cannot be sliced with a negative step (only x[::-1], as x.flip(0))")
+            }
+            // `net.parameters()` is a list in the notebook, a generator in PyTorch.
+            if case .call(.attribute(_, "parameters", _), _, _, _) = base {
+                return "list(\(expr(base, &c)))[" + subs.map { s -> String in
+                    if case .at(let i) = s { return expr(i, &c) }
+                    return s.source
+                }.joined(separator: ", ") + "]"
             }
             let parts = subs.map { s -> String in
                 switch s {
