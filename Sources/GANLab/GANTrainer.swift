@@ -150,6 +150,7 @@ public final class GANTrainer {
         if recording {
             if dUpdates == dSteps {
                 record?.append(indices: indices, noise: zs, lossD: d.loss, lossG: g.loss)
+                record?.fingerprint = stateFingerprint()
             } else {
                 record?.stop("step \(steps) was stopped early")
             }
@@ -188,7 +189,10 @@ public final class GANTrainer {
         history.dFake.removeLast(history.dFake.count - s.historyCount)
         frames.removeAll { $0.step > steps }
         // The random streams are back too, so the steps that follow repeat the recorded ones.
-        if let r = record, r.stopped == nil { record?.truncate(to: steps) }
+        if let r = record, r.stopped == nil {
+            record?.truncate(to: steps)
+            record?.fingerprint = stateFingerprint()
+        }
         return count
     }
 

@@ -24,6 +24,9 @@ public struct StepRecord {
     public internal(set) var lossD: [Float] = [], lossG: [Float] = []
     /// Why the record stopped before `limit` steps (nil while it still grows).
     public internal(set) var stopped: String?
+    /// A checksum of G's and D's state after the last recorded step (or at the start): a weight changed in
+    /// between (written by hand, loaded, stepped by another optimizer) ends the record.
+    var fingerprint: Double = 0
 
     public var count: Int { lossD.count }
     var isOpen: Bool { stopped == nil && count < StepRecord.limit }
@@ -53,6 +56,18 @@ extension GANTrainer {
     func startRecord() {
         guard !isConditional else { return }
         record = StepRecord(settings: currentSettings, initial: pair.stateDict())
+        record?.fingerprint = stateFingerprint()
+    }
+
+    /// Σ over G's and D's state of value × (1 + position mod 7), in Doubles: any change of any entry shows.
+    func stateFingerprint() -> Double {
+        var total = 0.0
+        for (_, t) in pair.stateDict() {
+            t.scalars.withUnsafeBufferPointer { p in
+                for i in 0..<p.count { total += Double(p[i]) * Double(1 + i % 7) }
+            }
+        }
+        return total
     }
 
     /// Whether the step about to run is recorded; stops the record when the settings changed or learning is frozen.
@@ -60,6 +75,8 @@ extension GANTrainer {
         guard var r = record, r.isOpen else { return false }
         if r.settings != currentSettings { r.stop("the settings changed at step \(steps)") }
         if pair.optimizerG.isFrozen || pair.optimizerD.isFrozen { r.stop("learning was frozen at step \(steps)") }
+        if !(pair.G.parameters + pair.D.parameters).allSatisfy(\.requiresGrad) { r.stop("a weight stopped learning (requires_grad) at step \(steps)") }
+        if r.isOpen, stateFingerprint() != r.fingerprint { r.stop("the weights changed outside a step at step \(steps)") }
         record = r
         return r.isOpen
     }

@@ -48,19 +48,23 @@ extension REPL {
             dataDirectory: session.interpreter.dataDirectory?.root ?? "datasets/data")
         script.sections = [(nil, cells)]
         var lines: [String] = []
+        let isOurs: (String) -> Bool = { REPL.torchHeader.utf8.elementsEqual((try? RegularFile.head($0, bytes: REPL.torchHeader.utf8.count)) ?? []) }
+        // Both files are checked before either is written: a refused script leaves no weights behind.
+        if !force, RegularFile.exists(path), !isOurs(path) {
+            return ["\(path) already exists and is not a script ganbook wrote; not replacing it — choose another name, or add --force"]
+        }
         if weights {
             let file = String((path as NSString).lastPathComponent.dropLast(3)) + ".safetensors"
             script.weightsFile = file
             let folder = (path as NSString).deletingLastPathComponent
             let target = folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file)
             do throws(FileProblem) {
-                lines += try writeSessionWeights(to: target, force: force)
+                lines += try writeSessionWeights(to: target)
             } catch {
                 return [error.message]
             }
         }
         let (text, untranslated, count) = script.render()
-        let isOurs: (String) -> Bool = { REPL.torchHeader.utf8.elementsEqual((try? RegularFile.head($0, bytes: REPL.torchHeader.utf8.count)) ?? []) }
         do throws(FileProblem) {
             try AtomicFile.write(Array(text.utf8), to: path, kind: "script written by :export --torch", mayReplace: force ? nil : isOurs)
         } catch {
@@ -72,12 +76,14 @@ extension REPL {
 
     /// The session's GANs for a `--weights` script: final weights with G's and D's outputs on fixed noise,
     /// and each GAN's recorded first steps (start, real batches, noise, losses). Returns one line per GAN.
-    func writeSessionWeights(to path: String, force: Bool) throws(FileProblem) -> [String] {
+    /// Never replaces a file it did not write, `--force` or not: the name beside a script may be a checkpoint
+    /// the learner saved (`digits.py` → `digits.safetensors`).
+    func writeSessionWeights(to path: String) throws(FileProblem) -> [String] {
         var tensors: [(name: String, tensor: Tensor)] = []
         var metadata: [String: String] = ["ganbook": "torch-check", "format": "pt"]
         var names: [String] = [], lines: [String] = []
         let gans = session.interpreter.variables.compactMap { name, value -> (String, GANTrainer)? in
-            guard case .object(let o) = value, let gan = o as? GANTrainer, !gan.isConditional else { return nil }
+            guard name != "_", case .object(let o) = value, let gan = o as? GANTrainer, !gan.isConditional else { return nil }
             return (name, gan)
         }.sorted { $0.0 < $1.0 }
         for (name, gan) in gans {
@@ -93,7 +99,10 @@ extension REPL {
         let isOurs: (String) -> Bool = { existing in
             (try? SafeTensors.load(existing))?.metadata["ganbook"] == "torch-check"
         }
-        try AtomicFile.write(SafeTensors.encode(tensors, metadata: metadata), to: path, kind: "weights file written by :export --torch", mayReplace: force ? nil : isOurs)
+        if RegularFile.exists(path), !isOurs(path) {
+            throw FileProblem("\(path) already exists and is not a weights file of :export --torch; not replacing it (it may be a checkpoint of yours) — choose another script name")
+        }
+        try AtomicFile.write(SafeTensors.encode(tensors, metadata: metadata), to: path, kind: "weights file written by :export --torch", mayReplace: isOurs)
         return ["wrote \(path): " + lines.joined(separator: "; ")]
     }
 

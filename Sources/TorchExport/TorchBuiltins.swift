@@ -32,11 +32,11 @@ enum TorchBuiltins {
     /// `torch.NAME(…)`, the same arguments.
     static let sameInTorch: Set<String> = [
         "zeros", "ones", "randn", "rand", "eye", "linspace", "stack", "cat", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "clamp",
-        "softmax", "log_softmax", "matmul", "where", "sum", "mean", "std", "var", "argmax", "argmin",
+        "matmul", "sum", "mean", "std", "var", "argmax", "argmin",
     ]
     /// `F.NAME(…)`.
     static let functional: [String: String] = [
-        "mse_loss": "F.mse_loss", "l1_loss": "F.l1_loss", "leaky_relu": "F.leaky_relu", "bce": "F.binary_cross_entropy",
+        "mse_loss": "F.mse_loss", "l1_loss": "F.l1_loss", "leaky_relu": "F.leaky_relu", "bce": "F.binary_cross_entropy", "bce_loss": "F.binary_cross_entropy",
         "bce_with_logits": "F.binary_cross_entropy_with_logits",
     ]
     /// Python's own.
@@ -81,7 +81,7 @@ enum TorchBuiltins {
                 var a = a
                 let sizeIndex = name == "full" ? 0 : 2
                 if a.count > sizeIndex { a[sizeIndex] = tuple(a[sizeIndex]) }
-                let call = "torch.\(name)" + arguments(a, k)
+                let call = "torch.\(name)" + arguments(a, name == "full" ? k + [("dtype", "torch.float32")] : k)
                 return .code(name == "randint" ? call + ".float()" : call, helper: nil)
             }
         case "arange": return { a, k in .code("torch.arange" + arguments(a, k + [("dtype", "torch.float32")]), helper: nil) }
@@ -93,6 +93,18 @@ enum TorchBuiltins {
                 return .code("F.\(name)" + arguments(a, k), helper: nil)
             }
         case "detach": return { a, _ in .code(postfix(a.first ?? "") + ".detach()", helper: nil) }
+        case "backward": return { a, _ in .code(postfix(a.first ?? "") + ".backward()", helper: nil) }
+        case "zero_grad": return { a, _ in .code(postfix(a.first ?? "") + ".grad = None", helper: nil) }
+        case "softmax", "log_softmax":
+            // The notebook's default axis is the last one; PyTorch wants it said.
+            return { a, k in .code("torch.\(name)" + arguments(a, a.count > 1 || k.contains { $0.0 == "dim" } ? k : k + [("dim", "-1")]), helper: nil) }
+        case "where":
+            // PyTorch's condition is a bool tensor; the notebook's is 0./1. floats.
+            return { a, k in
+                var a = a
+                if !a.isEmpty { a[0] = "torch.as_tensor(\(a[0])) != 0" }
+                return .code("torch.where" + arguments(a, k), helper: nil)
+            }
         case "Unflatten": return { a, k in .code("nn.Unflatten" + arguments(["1"] + a.map(tuple), k), helper: nil) }
         case "SGD", "Adam": return { a, k in .code("torch.optim.\(name)" + arguments(a, k), helper: nil) }
         case "seed": return { a, _ in .code("torch.manual_seed(\(a.first ?? "0"))", helper: nil) }
@@ -113,6 +125,12 @@ enum TorchBuiltins {
         if m == "zero_grad", ownerKind == .tensor {
             // A tensor has no zero_grad in PyTorch: the notebook's forgets the gradient, as `w.grad = None` does.
             return .code("\(o).grad = None", helper: nil)
+        }
+        if m == "parameters", ownerKind != .gan {
+            return .code("list(\(o).parameters())", helper: nil)  // a list in the notebook, a one-shot generator in PyTorch
+        }
+        if m == "softmax" || m == "log_softmax", a.isEmpty, !k.contains(where: { $0.0 == "dim" }) {
+            return .code(o + "." + m + "(dim=-1)", helper: nil)
         }
         if m == "max" || m == "min", ownerKind != .gan, k.contains(where: { $0.0 == "dim" }) || a.count == 1 {
             // PyTorch's max along an axis returns (values, indices); the notebook's returns the values.

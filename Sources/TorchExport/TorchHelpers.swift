@@ -19,8 +19,31 @@ torch.set_num_threads(int(os.environ.get("GANBOOK_THREADS", "2")))
 def quick(quick_value, full_value):
     """quick(a, b): a in quick mode, b otherwise (as in the notebook)."""
     return quick_value if QUICK else full_value
+
+
+def as_float(v):
+    """A comparison as the notebook gives it: a tensor's as 0./1. floats (so .mean() is a share), anything else as it is."""
+    return v.float() if torch.is_tensor(v) else v
+
+
+def reverse(v):
+    """v[::-1]: a tensor flipped along its first axis (PyTorch has no negative steps), a list reversed."""
+    return v.flip(0) if torch.is_tensor(v) else v[::-1]
 """#),
         ("safetensors", [], #"""
+
+
+def may_write(path, overwrite=False):
+    """A file this script wrote may be replaced; any other only with overwrite=True (it may be the notebook's, or yours)."""
+    if overwrite or not os.path.exists(path):
+        return True
+    try:
+        ours = read_safetensors(path)[1].get("written_by") == "ganbook-torch-script"
+    except Exception:
+        ours = False
+    if not ours:
+        print(f"{path} exists and this script did not write it: not replacing it (add overwrite=True)")
+    return ours
 
 
 def write_safetensors(path, tensors, metadata=None):
@@ -28,13 +51,12 @@ def write_safetensors(path, tensors, metadata=None):
     little-endian data), written by hand so the script needs nothing beyond torch."""
     kinds = {torch.float32: "F32", torch.int64: "I64", torch.uint8: "U8"}
     header, blobs, offset = {}, [], 0
-    if metadata:
-        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    header["__metadata__"] = {str(k): str(v) for k, v in dict(metadata or {}, written_by="ganbook-torch-script").items()}
     for name, t in tensors.items():
         t = t.detach().contiguous().cpu()
         if t.dtype not in kinds:
             t = t.float()
-        data = t.numpy().tobytes()
+        data = bytes(t.clone().untyped_storage())  # raw little-endian bytes, without numpy
         header[name] = {"dtype": kinds[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
@@ -226,6 +248,12 @@ class Digits:
     def __repr__(self):
         return f"{self.name}: {self.train_size} training images, {self.test_size} test images, 1x28x28, pixels in [0, 1]"
 
+    def gan_images(self):
+        """The whole training split in [-1, 1], computed once and shared by every GAN on this dataset."""
+        if not hasattr(self, "_gan_images"):
+            self._gan_images = self.scaled("train", slice(None), -1.0, 1.0)
+        return self._gan_images
+
     def scaled(self, split, index, low=0.0, high=1.0):
         step = torch.tensor((high - low) / 255, dtype=torch.float32)
         return low + self.pixels[split][index].float() * step
@@ -248,12 +276,20 @@ class Digits:
         return [self.scaled(split, pick), self.targets[split][pick]]
 
 
+_datasets = {}
+
+
 def mnist():
-    return Digits("mnist")
+    """The dataset, read once per script (every GAN shares it)."""
+    if "mnist" not in _datasets:
+        _datasets["mnist"] = Digits("mnist")
+    return _datasets["mnist"]
 
 
 def fashion():
-    return Digits("fashion")
+    if "fashion" not in _datasets:
+        _datasets["fashion"] = Digits("fashion")
+    return _datasets["fashion"]
 """#),
         ("metrics", [], #"""
 
@@ -278,19 +314,20 @@ def median(values):
 """#),
         ("files", ["safetensors"], #"""
 def save(x, path, overwrite=False):
-    """save(x, path): one tensor as safetensors (under the name "tensor", as the notebook saves it)."""
-    if os.path.exists(path) and not overwrite:
-        raise FileExistsError(f"{path} exists: add overwrite=True to replace it")
-    write_safetensors(path, {"tensor": x})
+    """save(x, path): one tensor (or a list of numbers) as safetensors, under the name "tensor" as the notebook saves it."""
+    if may_write(path, overwrite):
+        write_safetensors(path, {"tensor": torch.as_tensor(x, dtype=torch.float32) if not torch.is_tensor(x) else x})
 
 
 def load(path):
-    return read_safetensors(path)[0]["tensor"]
+    tensors = read_safetensors(path)[0]
+    return tensors["tensor"] if "tensor" in tensors else next(iter(tensors.values()))
 
 
-def save_model(model, path):
+def save_model(model, path, overwrite=False):
     """The model's weights (and BatchNorm's running statistics) under PyTorch's state_dict names."""
-    write_safetensors(path, {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")})
+    if may_write(path, overwrite):
+        write_safetensors(path, dict(model.state_dict()))
 
 
 def load_model(model, path):
@@ -579,7 +616,7 @@ class GAN:
         self.arch, self.batch, self.k, self.smooth = arch, int(batch), int(k), float(smooth)
         self.data = data if data is not None else mnist()
         # data=False: no dataset (the session's own batches are given to step(), as in agree_with_session)
-        self.real_images = self.data.scaled("train", slice(None), -1.0, 1.0) if self.data is not False else None
+        self.real_images = self.data.gan_images() if self.data is not False else None
         self.G, self.D = build_gan_models(arch)
         dcgan_init(self.G)
         dcgan_init(self.D)
@@ -693,7 +730,7 @@ class GAN:
             lines.append(f"{name:<20} {str(list(p.shape)):<18} |w| {p.norm().item():.3g}{g}")
         return "\n".join(lines)
 
-    def sample(self, n, seed=None, digit=None):
+    def sample(self, n=16, seed=None, digit=None):
         """G's drawings of n fresh noises, in eval mode (BatchNorm's running statistics)."""
         z = torch.randn(int(n), 100, generator=torch.Generator().manual_seed(int(seed)) if seed is not None else None)
         self.G.eval()
@@ -709,20 +746,23 @@ class GAN:
         """G's drawings along the straight line between the noises of seeds a and b."""
         za = torch.randn(1, 100, generator=torch.Generator().manual_seed(int(a)))
         zb = torch.randn(1, 100, generator=torch.Generator().manual_seed(int(b)))
-        t = torch.linspace(0, 1, int(steps) + 2)[:, None]
+        t = torch.linspace(0, 1, int(steps))[:, None]
         self.G.eval()
         with torch.no_grad():
             out = self.G((1 - t) * za + t * zb)
         self.G.train()
-        show(out, columns=int(steps) + 2)
+        show(out, columns=int(steps))
         return out
 
     def animate(self):
         show(self.sample(16, seed=1))
 
-    def save(self, path, overwrite=True):
-        tensors = {"G." + k: v for k, v in self.G.state_dict().items() if not k.endswith("num_batches_tracked")}
-        tensors.update({"D." + k: v for k, v in self.D.state_dict().items() if not k.endswith("num_batches_tracked")})
+    def save(self, path, overwrite=False):
+        """G, D, both Adams, the history and this GAN's random stream (ganbook itself cannot load it: it keeps its own streams)."""
+        if not may_write(path, overwrite):
+            return f"not saved: {path}"
+        tensors = {"G." + k: v for k, v in self.G.state_dict().items()}
+        tensors.update({"D." + k: v for k, v in self.D.state_dict().items()})
         for prefix, opt, net in (("optimizer.G.", self.opt_G, self.G), ("optimizer.D.", self.opt_D, self.D)):
             for i, (name, _) in enumerate(net.named_parameters()):
                 st = opt.state_dict()["state"].get(i)
@@ -872,7 +912,8 @@ def agree_with_session(path):
             g = gan.G(state[var + ".check.z"])
             d = gan.D(state[var + ".check.G_eval"])
         err_g = (g - state[var + ".check.G_eval"]).abs().max().item()
-        err_d = (d - state[var + ".check.D_eval"]).abs().max().item()
+        ref = state[var + ".check.D_eval"]
+        err_d = ((d - ref).abs() / ref.abs().clamp(min=1)).max().item()  # logits can reach tens: relative above 1
         good = err_g <= 1e-5 and err_d <= 1e-5
         ok &= good
         print(f"{var}: at step {s['steps']}, G(z) differs from the session's by at most {err_g:.1e}, D(x) by {err_d:.1e}"
@@ -917,7 +958,7 @@ def agree_with_session(path):
 
     /// The piece defining each notebook builtin the translation may call.
     static let pieceOf: [String: String] = [
-        "quick": "prelude", "show": "pictures", "plot": "pictures", "hist": "pictures", "heatmap": "pictures", "graph": "pictures",
+        "quick": "prelude", "as_float": "prelude", "reverse": "prelude", "show": "pictures", "plot": "pictures", "hist": "pictures", "heatmap": "pictures", "graph": "pictures",
         "save_png": "pictures", "mnist": "mnist", "fashion": "mnist", "accuracy": "metrics", "confusion": "metrics",
         "median": "metrics", "save": "files", "load": "files", "save_model": "files", "load_model": "files", "GAN": "gan",
         "load_gan": "gan", "agree_with_session": "agree", "coins_game": "coins", "coins_games": "coins",

@@ -21,11 +21,14 @@ public struct TorchCell: Equatable, Sendable {
 /// notebook prints it (`print(x)`, `print(list(x.shape))`).
 public struct TorchTranslator: Sendable {
     /// What a variable holds, as far as the translation needs to know.
-    public enum Kind: Sendable, Equatable { case tensor, module, optimizer, gan, data, other }
+    public enum Kind: Sendable, Equatable { case tensor, number, module, optimizer, gan, data, other }
 
     var kinds: [String: Kind] = [:]
     /// Variables assigned by a cell that had no equivalent, with the reason.
     var unavailable: [String: String] = [:]
+    /// File names (string literals) a cell without an equivalent would have written or read, with the reason:
+    /// a later cell loading one of them cannot run either.
+    var unavailableFiles: [String: String] = [:]
 
     public init() {}
 
@@ -38,9 +41,11 @@ public struct TorchTranslator: Sendable {
         }
         var context = Context()
         var lines: [String] = []
-        for s in statements { lines += statement(s, &context, indent: "") }
+        // The notebook shows the value of a cell's last statement only (and nothing from inside a loop).
+        for (i, s) in statements.enumerated() { lines += statement(s, &context, indent: "", shows: i == statements.count - 1) }
         if let reason = context.missing {
             for name in TorchTranslator.assignedNames(statements) { unavailable[name] = context.root ?? reason }
+            for file in TorchTranslator.fileNames(in: cell) where unavailableFiles[file] == nil { unavailableFiles[file] = context.root ?? reason }
             return TorchCell(lines: ["# " + reason] + commented(cell), helpers: [], missing: reason)
         }
         for name in TorchTranslator.assignedNames(statements) { unavailable[name] = nil }
@@ -64,28 +69,41 @@ public struct TorchTranslator: Sendable {
 
     // MARK: Statements
 
-    mutating func statement(_ s: Stmt, _ c: inout Context, indent: String) -> [String] {
+    mutating func statement(_ s: Stmt, _ c: inout Context, indent: String, shows: Bool) -> [String] {
         switch s {
         case .expression(let e):
             let code = expr(e, &c)
-            return [indent + (TorchTranslator.printsNothing(e, kinds: kinds) ? code : printed(e, code, &c))]
+            return [indent + (!shows || TorchTranslator.printsNothing(e, kinds: kinds) ? code : printed(e, code, &c))]
         case .assign(let target, let value, _):
             // `w.requires_grad = True` on a tensor that is not a leaf: PyTorch wants the method.
             let code = expr(value, &c)
             if case .name(let n, _) = target {
                 kinds[n] = kind(of: value)
-                return [indent + n + " = " + code]  // a new value: whatever the name held before does not matter
+                return [indent + TorchTranslator.pythonName(n) + " = " + code]  // a new value: what the name held before does not matter
+            }
+            if case .attribute(let owner, "lr", _) = target, kind(of: owner) == .optimizer {
+                return [indent + "for group in \(postfix(owner, &c)).param_groups: group[\"lr\"] = \(code)"]
+            }
+            if case .index(_, let subs, _) = target, subs.contains(where: TorchTranslator.isReversing) {
+                c.fail("PyTorch cannot write through a slice with a negative step")
             }
             return [indent + expr(target, &c) + " = " + code]
         case .augmentedAssign(let target, let op, let value, _):
+            // The notebook computes the new value and rebinds the name (`w -= …` on a leaf that needs gradients
+            // works; in-place it would not), so the script does too.
+            if case .name(let n, _) = target {
+                let me = TorchTranslator.pythonName(n)
+                return [indent + "\(me) = \(expr(target, &c)) \(op) (\(expr(value, &c)))"]
+            }
             return [indent + expr(target, &c) + " \(op)= " + expr(value, &c)]
         case .forLoop(let name, let iterable, let body, _):
-            kinds[name] = kind(of: iterable) == .module ? .module : .other
-            var out = [indent + "for \(name) in \(expr(iterable, &c)):"]
-            for b in body { out += statement(b, &c, indent: indent + "    ") }
+            let over = kind(of: iterable)
+            if case .call(.attribute(_, "parameters", _), _, _, _) = iterable { kinds[name] = .tensor } else { kinds[name] = over == .module ? .module : .other }
+            var out = [indent + "for \(TorchTranslator.pythonName(name)) in \(expr(iterable, &c)):"]
+            for b in body { out += statement(b, &c, indent: indent + "    ", shows: false) }
             return out
         case .help(let e, _):
-            return [indent + "help(\(expr(e, &c)))"]
+            return [indent + "print(getattr(\(expr(e, &c)), \"__doc__\", None))"]
         }
     }
 
@@ -101,7 +119,7 @@ public struct TorchTranslator: Sendable {
         guard case .call(let f, _, _, _) = e else { return false }
         switch f {
         case .name(let n, _):
-            return ["show", "plot", "hist", "heatmap", "graph", "print", "seed", "save", "save_model", "load_model", "save_png", "help", "confusion"].contains(n)
+            return ["show", "plot", "hist", "heatmap", "graph", "print", "seed", "save", "save_model", "load_model", "save_png", "help", "confusion", "backward", "zero_grad"].contains(n)
         case .attribute(let owner, let m, _):
             if ["backward", "zero_grad", "retain_grad", "requires_grad_"].contains(m) { return true }
             if m == "step", case .name(let o, _) = owner, kinds[o] == .optimizer { return true }
@@ -111,39 +129,97 @@ public struct TorchTranslator: Sendable {
         }
     }
 
-    /// The kind of value an expression makes, from its outermost call.
+    /// The kind of value an expression makes, from its outermost call (`.other`: not known before it runs).
     func kind(of e: Expr) -> Kind {
         switch e {
-        case .call(.name(let n, _), _, _, _):
+        case .number, .bool: return .number
+        case .call(.name(let n, _), let args, _, _):
+            if let k = kinds[n] { return k == .module ? .tensor : .other }  // `net(x)`: a module's output
             if ["SGD", "Adam"].contains(n) { return .optimizer }
             if ["GAN", "load_gan"].contains(n) { return .gan }
             if ["mnist", "fashion"].contains(n) { return .data }
             if TorchBuiltins.modules.contains(n) { return .module }
-            if TorchBuiltins.tensorMakers.contains(n) { return .tensor }
+            if n == "abs" { return args.first.map { kind(of: $0) } ?? .other }
+            if ["len", "int", "float", "round", "median"].contains(n) { return .number }
+            if TorchBuiltins.tensorMakers.contains(n) || n == "load" { return .tensor }
             return .other
         case .name(let n, _): return kinds[n] ?? .other
-        case .index(let base, _, _): return kind(of: base) == .module ? .module : .tensor
+        case .index(let base, _, _):
+            switch kind(of: base) {
+            case .module: return .module
+            case .tensor: return .tensor
+            default: return .other
+            }
         case .attribute(let owner, let name, _):
             if ["G", "D"].contains(name), kind(of: owner) == .gan { return .module }
-            return ["weight", "bias", "grad", "T"].contains(name) ? .tensor : .other
+            if ["counterfeiter", "treasurer"].contains(name) { return .module }  // a coin game's players
+            if ["weight", "bias", "grad", "T", "running_mean", "running_var"].contains(name) { return .tensor }
+            if ["ndim", "train_size", "test_size", "steps", "batch", "rounds_played"].contains(name) { return .number }
+            return .other
         case .binary(let op, let a, let b, _):
-            if TorchTranslator.precedence(op) <= 4 { return kind(of: a) == .tensor || kind(of: b) == .tensor ? .tensor : .other }
-            return kind(of: a) == .tensor || kind(of: b) == .tensor ? .tensor : .other
-        case .unary(_, let x, _): return kind(of: x)
+            let (ka, kb) = (kind(of: a), kind(of: b))
+            if ka == .tensor || kb == .tensor { return .tensor }
+            if ka == .number && kb == .number { return .number }
+            if ["and", "or"].contains(op) { return .other }
+            return TorchTranslator.precedence(op) == 4 && ka != .other && kb != .other ? .number : .other
+        case .unary(let op, let x, _): return op == "not" ? .number : kind(of: x)
         case .call(.attribute(let owner, let m, _), _, _, _):
             let ownerKind = kind(of: owner)
-            if ["item", "tolist", "numel", "size", "backward", "zero_grad"].contains(m) { return .other }
+            if ["item", "numel", "size"].contains(m) { return .number }
+            if ["tolist", "backward", "zero_grad", "parameters"].contains(m) { return .other }
             if ownerKind == .tensor { return .tensor }
             if ownerKind == .data, ["image", "images", "labels"].contains(m) { return .tensor }
             if ownerKind == .gan, m == "sample" { return .tensor }
-            if ownerKind == .module, ["parameters"].contains(m) { return .other }
+            if ["judge", "mint", "real"].contains(m) { return .tensor }  // a coin game's
             if ownerKind == .module, ["eval", "train"].contains(m) { return .module }
             return .other
         case .call(let callee, _, _, _):
-            // `net(x)`, `conv(x)`: a module's output.
             return kind(of: callee) == .module ? .tensor : .other
         default: return .other
         }
+    }
+
+    /// Python keywords and the names the script's own code (helpers, imports, printing) relies on: a learner's
+    /// variable with one of these names gets a trailing underscore, so it cannot break what the script defines.
+    static let reserved: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+        "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
+        "pass", "raise", "return", "try", "while", "with", "yield", "match", "case",
+        "list", "sum", "print", "len", "range", "abs", "round", "float", "int", "str", "min", "max", "type", "getattr",
+        "setattr", "dict", "zip", "next", "iter", "sorted", "bytes", "open", "super", "isinstance", "hasattr", "any", "all",
+        "copy", "gzip", "json", "os", "statistics", "struct", "sys", "time", "zlib", "torch", "nn", "F", "group",
+        "QUICK", "DATA_DIR", "WEIGHTS", "PICTURES", "COIN_FEATURES", "COIN_MEAN", "COIN_SPREAD",
+        "show", "plot", "hist", "heatmap", "graph", "save_png", "write_png", "mnist", "fashion", "Digits", "quick", "accuracy",
+        "confusion", "median", "save", "load", "save_model", "load_model", "may_write", "write_safetensors", "read_safetensors",
+        "GAN", "load_gan", "History", "StepReport", "build_gan_models", "dcgan_init", "score", "digit_judge", "mnist_classifier",
+        "CoinGame", "CoinGames", "CoinHistory", "coins_game", "coins_games", "agree_with_session",
+    ]
+
+    /// A learner's name as the script spells it: itself, or with `_` after it when Python reserves it, or every
+    /// character outside [A-Za-z0-9_] spelled out (the notebook allows names Python does not, such as `x²`).
+    static func pythonName(_ n: String) -> String {
+        var out = ""
+        for u in n.unicodeScalars {
+            if u.isASCII, u.properties.isAlphabetic || ("0"..."9").contains(Character(u)) || u == "_" { out.unicodeScalars.append(u) } else { out += "_u\(String(u.value, radix: 16))_" }
+        }
+        return reserved.contains(out) ? out + "_" : out
+    }
+
+    /// `::-1` and other negative steps.
+    static func isReversing(_ s: Subscript) -> Bool {
+        if case .slice(_, _, .some(.unary("-", _, _))) = s { return true }
+        return false
+    }
+
+    /// The string literals of a cell that name files (`"digits.safetensors"`, `"x.png"`…).
+    static func fileNames(in cell: String) -> [String] {
+        var names: [String] = [], current = "", quote: Character?
+        for ch in cell {
+            if let q = quote {
+                if ch == q { if current.contains(".") && !current.contains(" ") { names.append(current) }; quote = nil; current = "" } else { current.append(ch) }
+            } else if ch == "\"" || ch == "'" { quote = ch }
+        }
+        return names
     }
 
     // MARK: Expressions
@@ -175,7 +251,12 @@ public struct TorchTranslator: Sendable {
     mutating func expr(_ e: Expr, _ c: inout Context) -> String {
         switch e {
         case .number(let v, _): return formatLiteral(v)
-        case .string(let s, _): return TorchTranslator.pythonString(s)
+        case .string(let s, _):
+            if let reason = unavailableFiles[s] {
+                if c.missing == nil { c.root = reason }
+                c.fail("the file \(s) comes from a cell that has none (\(reason.replacingOccurrences(of: "no PyTorch equivalent: ", with: "")))")
+            }
+            return TorchTranslator.pythonString(s)
         case .bool(let b, _): return b ? "True" : "False"
         case .none: return "None"
         case .list(let items, _): return "[" + items.map { expr($0, &c) }.joined(separator: ", ") + "]"
@@ -185,7 +266,8 @@ public struct TorchTranslator: Sendable {
                 c.fail("\(n) comes from a cell that has none (\(reason.replacingOccurrences(of: "no PyTorch equivalent: ", with: "")))")
             }
             if kinds[n] == nil, let helper = TorchBuiltins.bareName(n) { c.use(helper.helper ?? ""); return helper.code }
-            return n
+            if kinds[n] == nil, TorchBuiltins.helpers.contains(n) { c.use(n); return n }  // `show?`, `f = show`
+            return kinds[n] == nil && TorchBuiltins.rule(n) != nil ? n : TorchTranslator.pythonName(n)
         case .unary(let op, let operand, _):
             let inner = expr(operand, &c)
             let mine = op == "not" ? 3 : 8
@@ -201,23 +283,27 @@ public struct TorchTranslator: Sendable {
             if p == 4, pa == 4 { left = "(\(left))" }
             // The notebook's comparisons of tensors give 0./1. floats (so `.mean()` is a share); PyTorch's give bools.
             if p == 4, kind(of: a) == .tensor || kind(of: b) == .tensor { return "(\(left) \(op) \(right)).float()" }
+            if p == 4, kind(of: a) == .other || kind(of: b) == .other {
+                c.use("as_float")
+                return "as_float(\(left) \(op) \(right))"  // a tensor's comparison as 0./1. floats, anything else as it is
+            }
             return "\(left) \(op) \(right)"
         case .call(let f, let args, let keywords, _):
             return call(f, args, keywords, &c)
         case .attribute(let owner, let name, _):
+            if name == "lr", kind(of: owner) == .optimizer { return postfix(owner, &c) + ".param_groups[0][\"lr\"]" }
             return postfix(owner, &c) + "." + name
         case .index(let base, let subs, _):
             // PyTorch has no negative slice steps: x[::-1] is x.flip(0).
-            if subs.count == 1, case .slice(nil, nil, .some(.unary("-", .number(1, _), _))) = subs[0] { return postfix(base, &c) + ".flip(0)" }
-            if subs.contains(where: { if case .slice(_, _, .some(.unary("-", _, _))) = $0 { return true }; return false }) {
-                c.fail("PyTorch tensors cannot be sliced with a negative step (only x[::-1], as x.flip(0))")
+            if subs.count == 1, case .slice(nil, nil, .some(.unary("-", .number(1, _), _))) = subs[0], kind(of: base) != .other {
+                return kind(of: base) == .tensor ? postfix(base, &c) + ".flip(0)" : postfix(base, &c) + "[::-1]"
             }
-            // `net.parameters()` is a list in the notebook, a generator in PyTorch.
-            if case .call(.attribute(_, "parameters", _), _, _, _) = base {
-                return "list(\(expr(base, &c)))[" + subs.map { s -> String in
-                    if case .at(let i) = s { return expr(i, &c) }
-                    return s.source
-                }.joined(separator: ", ") + "]"
+            if subs.count == 1, case .slice(nil, nil, .some(.unary("-", .number(1, _), _))) = subs[0] {
+                c.use("reverse")
+                return "reverse(\(expr(base, &c)))"
+            }
+            if subs.contains(where: TorchTranslator.isReversing) {
+                c.fail("PyTorch tensors cannot be sliced with a negative step (only x[::-1], as x.flip(0))")
             }
             let parts = subs.map { s -> String in
                 switch s {

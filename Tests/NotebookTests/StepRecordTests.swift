@@ -58,6 +58,15 @@ struct StepRecordTests {
         gan(s, "other").dSteps = 2  // no cell changes a GAN's settings today; the record must not trust that
         _ = s.text("other.step()")
         #expect(gan(s, "other").record!.count == 1 && gan(s, "other").record!.stopped == "the settings changed at step 1")
+        _ = s.text("third = GAN(batch=4, seed=2)", "third.step()", "third.G.fc.weight.requires_grad = False", "third.step()")
+        #expect(gan(s, "third").record!.count == 1 && gan(s, "third").record!.stopped == "a weight stopped learning (requires_grad) at step 1")
+        // A weight changed between steps by any other way (here: loaded) ends the record too.
+        _ = s.text("fourth = GAN(batch=4, seed=2)", "fourth.step()")
+        var state = Dictionary(gan(s, "fourth").pair.G.stateDict().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        state["fc.bias"] = state["fc.bias"]! + Float(1)
+        try! gan(s, "fourth").pair.G.loadStateDict(state)
+        _ = s.text("fourth.step()")
+        #expect(gan(s, "fourth").record!.count == 1 && gan(s, "fourth").record!.stopped == "the weights changed outside a step at step 1")
         _ = s.text("cgan = GAN(batch=4, conditional=True)")
         #expect(gan(s, "cgan").record == nil)
     }

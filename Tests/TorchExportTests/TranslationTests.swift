@@ -54,6 +54,39 @@ import Testing
         ])
     }
 
+    @Test func afterTheReviewLearnerCellsStayRunnable() {
+        // Rebinding, as the notebook does (in-place `-=` on a leaf that needs gradients fails in PyTorch).
+        #expect(lines("w = tensor(1.0, requires_grad=True)", "w -= 0.1 * w.grad") == [
+            "w = torch.tensor(1, dtype=torch.float32, requires_grad=True)", "w = w - (0.1 * w.grad)",
+        ])
+        // Names Python reserves, or the script's own helpers use, get an underscore.
+        #expect(lines("lambda = 0.5", "sum = lambda * 2", "sum") == ["lambda_ = 0.5", "sum_ = lambda_ * 2", "print(sum_)"])
+        // A comparison whose sides are not known before it runs goes through as_float; numbers stay numbers.
+        #expect(lines("s = gan_like_list", "s[0] > 5", "2 > 1") == ["s = gan_like_list", "print(as_float(s[0] > 5))", "print(2 > 1)"])
+        #expect(lines("x = zeros(3)", "where(x > 0, x, 0)") == ["x = torch.zeros(3)", "print(torch.where(torch.as_tensor((x > 0).float()) != 0, x, 0))"])
+        #expect(lines("softmax(x)", "full([2, 2], 7)") == ["print(torch.softmax(x, dim=-1))", "print(torch.full((2, 2), 7, dtype=torch.float32))"])
+        #expect(lines("net = Sequential(Linear(2, 3))", "params = net.parameters()") == ["net = nn.Sequential(nn.Linear(2, 3))", "params = list(net.parameters())"])
+        #expect(lines("opt = SGD([w], lr=0.1)", "opt.lr = 0.01", "opt.lr") == [
+            "opt = torch.optim.SGD([w], lr=0.1)", "for group in opt.param_groups: group[\"lr\"] = 0.01", "print(opt.param_groups[0][\"lr\"])",
+        ])
+        #expect(lines("zeros?") == ["print(getattr(torch.zeros, \"__doc__\", None))"])
+        #expect(lines("path = [1, 2]", "path[::-1]") == ["path = [1, 2]", "print(reverse(path))"])
+    }
+
+    @Test func onlyTheLastStatementOfACellShowsItsValueAndLoopsShowNothing() {
+        #expect(lines("net = Sequential(ReLU())", "net.eval(); parts = []") == ["net = nn.Sequential(nn.ReLU())", "net.eval()", "parts = []"])
+        #expect(lines("x = zeros(2); x") == ["x = torch.zeros(2)", "print(x)"])
+        #expect(lines("for i in range(3): x + i") == ["for i in range(3):", "    x + i"])
+    }
+
+    @Test func aFileACellWithoutAnEquivalentWroteCannotBeLoadedLater() {
+        var t = TorchTranslator()
+        _ = t.translate("cgan = GAN(conditional=True)")
+        #expect(t.translate("save(cgan.sample(100, digit=3), \"threes.safetensors\")").missing != nil)
+        #expect(t.translate("threes = load(\"threes.safetensors\")").missing?.hasPrefix("no PyTorch equivalent: the file threes.safetensors comes from a cell that has none") == true)
+        #expect(t.translate("other = load(\"mine.safetensors\")").missing == nil)
+    }
+
     @Test func aOneLineCellKeepsItsComment() {
         #expect(lines("scores.sum(dim=0)     # one total per quiz") == ["print(scores.sum(dim=0))  # one total per quiz"])
         #expect(lines("print(\"a # b\")") == ["print(\"a # b\")"])
