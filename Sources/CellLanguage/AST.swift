@@ -102,7 +102,8 @@ extension Stmt: CustomStringConvertible {
 }
 
 extension String {
-    func replacingOccurrencesOfQuote() -> String {
+    /// The string with `"`, `\` and newlines escaped, ready to go between double quotes (cell source and Python alike).
+    public func replacingOccurrencesOfQuote() -> String {
         var out = ""
         for ch in self {
             switch ch {

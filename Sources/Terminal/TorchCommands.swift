@@ -32,7 +32,7 @@ extension REPL {
     }
 
     /// The first bytes of every script ganbook writes (how it recognises its own files).
-    static let torchHeader = "#!/usr/bin/env python3\n\"\"\"PyTorch version of "
+    static let torchHeader = TorchScript.header
 
     /// `:export --torch FILE.py [--weights] [--force]`.
     func exportTorch(_ arguments: String) -> [String] {

@@ -12,6 +12,9 @@ public struct TorchScript: Sendable {
     /// The file beside the script holding the session's weights and recorded steps (`--weights`), if any.
     public var weightsFile: String?
 
+    /// The first bytes of every script (how `:export --torch` and `ganbook export` recognise a file they wrote).
+    public static let header = "#!/usr/bin/env python3\n\"\"\"PyTorch version of "
+
     public init(origin: String, dataDirectory: String) {
         self.origin = origin
         self.dataDirectory = dataDirectory
@@ -37,8 +40,7 @@ public struct TorchScript: Sendable {
         }
         if weightsFile != nil { helpers.append("agree_with_session") }
         var text = [
-            "#!/usr/bin/env python3",
-            "\"\"\"PyTorch version of \(origin), written by ganbook's export.",
+            TorchScript.header + "\(origin), written by ganbook's export.",
             "",
             "Each notebook cell appears as a `# >>>` comment followed by its PyTorch equivalent. Run it with a Python that has",
             "torch:  python3 \(weightsFile == nil ? "SCRIPT.py" : "SCRIPT.py [--check-only]") [--quick]",

@@ -357,18 +357,7 @@ public struct TorchTranslator: Sendable {
 
     // MARK: Text
 
-    static func pythonString(_ s: String) -> String {
-        var out = "\""
-        for ch in s {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.append(ch)
-            }
-        }
-        return out + "\""
-    }
+    static func pythonString(_ s: String) -> String { "\"" + s.replacingOccurrencesOfQuote() + "\"" }
 
     /// The `# comment` at the end of a one-line cell (outside strings), kept beside its translation.
     static func trailingComment(_ cell: String) -> String? {

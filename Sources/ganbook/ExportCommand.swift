@@ -38,7 +38,7 @@ struct ExportCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(code.utf8))
             return
         }
-        let header = "#!/usr/bin/env python3\n\"\"\"PyTorch version of "
+        let header = TorchScript.header
         let isOurs: (String) -> Bool = { header.utf8.elementsEqual((try? RegularFile.head($0, bytes: header.utf8.count)) ?? []) }
         do throws(FileProblem) {
             try AtomicFile.write(Array(code.utf8), to: output, kind: "script written by ganbook export", mayReplace: force ? nil : isOurs)
