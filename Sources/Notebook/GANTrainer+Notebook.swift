@@ -240,7 +240,8 @@ extension GANTrainer: NotebookObject {
         var stoppedEarly = false
         while done < total {
             if interp.takeStopRequest() { stoppedEarly = true; break }
-            let r = step(stopEarly: { interp.stopRequested })
+            // Only the last steps can be undone (GANTrainer.snapshotLimit): the others keep no snapshot.
+            let r = step(keepUndo: total - done <= GANTrainer.snapshotLimit, stopEarly: { interp.stopRequested })
             done += 1
             if done % every == 0 || done == total { recordFrame() }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -16,20 +16,22 @@ enum Sums {
         return total
     }
 
-    /// (Σa, Σa·b) over `count` floats.
+    /// (Σa, Σa·(b − shift)) over `count` floats. Subtracting before multiplying keeps a sum of
+    /// products of centred values exact where Σa·b − shift·Σa would cancel (b far from 0, close to shift).
     @inline(__always)
-    static func sumAndDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
+    static func sumAndDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int, shift: Float = 0) -> (Float, Float) {
         var sa = SIMD16<Float>(), sab = SIMD16<Float>()
+        let vshift = SIMD16<Float>(repeating: shift)
         var j = 0
         while j + 16 <= count {
             let va = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
             let vb = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
             sa += va
-            sab = sab.addingProduct(va, vb)
+            sab = sab.addingProduct(va, vb - vshift)
             j += 16
         }
         var ta = sa.sum(), tab = sab.sum()
-        while j < count { ta += a[j]; tab += a[j] * b[j]; j += 1 }
+        while j < count { ta += a[j]; tab += a[j] * (b[j] - shift); j += 1 }
         return (ta, tab)
     }
 }

@@ -84,6 +84,38 @@ struct GradCheckTests {
         expectGradient("batch_norm (1d)", [[5, 3], [3], [3]]) { Variable.batchNorm($0[0], gamma: $0[1], beta: $0[2], eps: 1e-5).0 }
     }
 
+    @Test("batch norm's backward, which recomputes x̂ from the saved input, matches its formula in Double")
+    func batchNormBackwardFromInput() {
+        // Inputs away from 0 (mean 10), as a layer's outputs often are: the kernel sums g·(x − μ), centred
+        // first, rather than Σ g·x − μ·Σ g. Compared with the formula evaluated in Double.
+        let base = GradCheckTests.inputs([[6, 2, 3, 3]])[0]
+        let x = base + 10
+        let g = GradCheckTests.inputs([[6, 2, 3, 3]])[0] * 0.5 + 0.1
+        let gamma = Tensor([1.5, -0.7])
+        let v = Variable(x, requiresGrad: true), gv = Variable(gamma, requiresGrad: true)
+        let (y, _, _) = Variable.batchNorm(v, gamma: gv, beta: Variable(.zeros([2]), requiresGrad: true), eps: 1e-5)
+        (y * Variable(g)).sum().backward()
+        // Reference: ∂x = γ·s·(g − mean g − x̂·mean(g·x̂)) per channel, all in Double.
+        let n = 6, c = 2, l = 9, m = Double(n * l)
+        var worst = 0.0, worstGamma = 0.0
+        for ch in 0..<c {
+            var xs: [Double] = [], gs: [Double] = [], idx: [Int] = []
+            for i in 0..<n { for j in 0..<l { let k = (i * c + ch) * l + j; idx.append(k); xs.append(Double(x.scalars[k])); gs.append(Double(g.scalars[k])) } }
+            let mu = xs.reduce(0, +) / m
+            let variance = xs.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / m
+            let s = 1 / (variance + 1e-5).squareRoot()
+            let hat = xs.map { ($0 - mu) * s }
+            let meanG = gs.reduce(0, +) / m, meanGHat = zip(gs, hat).map { $0 * $1 }.reduce(0, +) / m
+            for (t, k) in idx.enumerated() {
+                let want = Double(gamma.scalars[ch]) * s * (gs[t] - meanG - hat[t] * meanGHat)
+                worst = max(worst, abs(Double(v.grad!.scalars[k]) - want) / max(abs(want), 1e-3))
+            }
+            worstGamma = max(worstGamma, abs(Double(gv.grad!.scalars[ch]) - meanGHat * m) / abs(meanGHat * m))
+        }
+        #expect(worst < 1e-4, "∂x relative error \(worst)")
+        #expect(worstGamma < 1e-4, "∂γ relative error \(worstGamma)")
+    }
+
     @Test("the fused batch-norm primitive equals its composite definition")
     func batchNormComposite() {
         let x = Variable(GradCheckTests.inputs([[4, 3, 2, 2]])[0], requiresGrad: true)

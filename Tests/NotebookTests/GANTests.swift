@@ -36,6 +36,24 @@ struct GANTests {
         #expect(s.text("gan.undo(9)") == "rewound 2 steps: now at step 0")
     }
 
+    @Test("after train(steps=N) the last 5 steps can be undone, and undo(k) leaves exactly train(steps=N−k)")
+    func undoAfterTrain() {
+        func weights(_ s: Session) -> [Tensor] {
+            guard case .object(let g as GANTrainer) = s.interpreter.variables["gan"]! else { return [] }
+            return g.pair.stateDict().map(\.tensor) + g.pair.optimizerG.stateDict().map(\.tensor)
+        }
+        let long = makeSession(), short = makeSession()
+        _ = long.text("gan = GAN(arch='mlp', batch=8, seed=5)", "gan.train(steps=12)")
+        _ = short.text("gan = GAN(arch='mlp', batch=8, seed=5)", "gan.train(steps=9)")
+        // Only the last snapshotLimit steps of a long train() keep a snapshot (the others would be dropped).
+        guard case .object(let g as GANTrainer) = long.interpreter.variables["gan"]! else { Issue.record("no GAN"); return }
+        #expect(g.snapshots.count == GANTrainer.snapshotLimit)
+        #expect(long.text("gan.undo(3)") == "rewound 3 steps: now at step 9")
+        #expect(weights(long) == weights(short))
+        #expect(long.text("gan.undo(9)") == "rewound 2 steps: now at step 7")
+        #expect(long.text("gan.undo(1)").hasPrefix("nothing to undo"))
+    }
+
     @Test("save, load_gan and one more step equal one more step without the round trip, bit for bit")
     func resume() throws {
         let s = makeSession()
