@@ -45,6 +45,10 @@ public final class REPL {
     /// `--ascii`: the notebook's own text folded to ASCII too, not only its pictures.
     public var asciiOnly = false
 
+    /// The seed given on the command line (`--seed`), nil when none was: a workspace that comes back
+    /// keeps its own seed and random stream, and says so when that is not the one asked for.
+    public var requestedSeed: UInt64?
+
     /// Pictures as images (kitty, iTerm2, sixel), or nil for text: chosen at start from `--images`.
     public var pictures: InlinePictures?
     /// What `:help` and `:images` say about that choice ("kitty (auto: KITTY_WINDOW_ID)").
@@ -84,6 +88,11 @@ public final class REPL {
             let (cells, lines) = workspace.restore()
             transcript = cells
             for line in lines { write(line) }
+            if let asked = requestedSeed, !cells.isEmpty || !session.interpreter.variables.isEmpty,
+                session.interpreter.seed != asked
+            {
+                write("--seed \(asked) not applied: the workspace carries on with its seed \(session.interpreter.seed) and its random stream (ganbook --reset --seed \(asked) starts over)")
+            }
         }
         let start = lesson ?? tutor.progress.lesson
         if course.entry(start)?.file != nil {

@@ -21,8 +21,8 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "How many mutated files (with --mutate).") var count: Int = 10_000
 
     func run() throws {
-        if let mutate { return try runFileFuzzer(mutate, count: count, seed: root.seed) }
-        let session = Session(seed: root.seed, dataDirectory: DataDirectory(root: root.paths.data))
+        if let mutate { return try runFileFuzzer(mutate, count: count, seed: (root.seed ?? 0)) }
+        let session = Session(seed: (root.seed ?? 0), dataDirectory: DataDirectory(root: root.paths.data))
         session.interpreter.quickMode = true  // a judge for gan.score() trains briefly
         if let replay {
             guard let text = try? String(contentsOfFile: replay, encoding: .utf8) else { throw ValidationError("can't read \(replay)") }
@@ -31,7 +31,7 @@ struct FuzzCommand: ParsableCommand {
             print("replayed \(lines.count) lines, 0 crashes")
             return
         }
-        var fuzzer = CellFuzzer(seed: root.seed)
+        var fuzzer = CellFuzzer(seed: (root.seed ?? 0))
         let start = Date()
         var ok = 0, errors = 0
         let logFile = log.flatMap { FileManager.default.createFile(atPath: $0, contents: nil) ? FileHandle(forWritingAtPath: $0) : nil }
@@ -42,7 +42,7 @@ struct FuzzCommand: ParsableCommand {
             ok += o; errors += e
             FileHandle.standardError.write(Data("\(done + o + e) lines, \(String(format: "%.0f", Date().timeIntervalSince(start))) s\n".utf8))
         }
-        print("seed \(root.seed): \(lines) lines in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(ok) ran, \(errors) gave an error message, 0 crashes")
+        print("seed \((root.seed ?? 0)): \(lines) lines in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(ok) ran, \(errors) gave an error message, 0 crashes")
     }
 }
 

@@ -25,7 +25,8 @@ struct Ganbook: ParsableCommand {
     @Flag(help: "ASCII characters only, no colour.") var ascii = false
     @Flag(help: "No colour.") var noColor = false
     @Option(help: "How pictures are drawn: auto (find out), kitty, iterm, sixel, or text (half-blocks).") var images: ImageMode = .auto
-    @Option(help: "Seed of the session's random generator.") var seed: UInt64 = 0
+    @Option(help: "Seed of the session's random generator (default 0; a workspace that comes back keeps its own).")
+    var seed: UInt64?
     @Option(help: "Open lesson N (from its first step).") var lesson: Int?
     @Flag(help: "Forget saved progress and the workspace (your variables) and start over; files you saved stay.") var reset = false
 
@@ -41,7 +42,7 @@ struct Ganbook: ParsableCommand {
         installInterruptHandler()
         let style = TerminalStyle.detect(ascii: ascii, noColor: noColor)
         let data = DataDirectory(root: paths.data)
-        let session = Session(seed: seed, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
+        let session = Session(seed: seed ?? 0, display: DisplayStyle(style: style, width: TerminalStyle.width), dataDirectory: data)
         let live = LiveTerminal()
         if isatty(STDOUT_FILENO) == 1 {
             session.interpreter.live = { live.handle($0, colorMode: style.color) }
@@ -56,6 +57,7 @@ struct Ganbook: ParsableCommand {
             session: session, course: Course(lessonsFolder: paths.lessons), data: data, progress: store, workspace: workspace,
             write: { print($0) })
         repl.asciiOnly = ascii
+        repl.requestedSeed = seed
         let plain = ascii || noColor || style.color == .none
         let choose = { (mode: ImageMode) -> (InlinePictures?, String) in
             let terminal = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1

@@ -46,7 +46,7 @@ struct RunCommand: ParsableCommand {
         } else if file.hasSuffix(".md") {
             let lesson = try parseLesson(text)
             // Each line as it happens, straight to standard output (unbuffered, also on a pipe).
-            let run = LessonRun(lesson, session: makeSession(seed: root.seed), stop: RunCommand.ctrlCPressed, onLine: say)
+            let run = LessonRun(lesson, session: makeSession(seed: (root.seed ?? 0)), stop: RunCommand.ctrlCPressed, onLine: say)
             if let step = run.stoppedAtStep { stopped("at step \(step) of \(lesson.steps.count)") }
             guard run.passed else {
                 for f in run.failures { FileHandle.standardError.write(Data("FAILED: \(f)\n".utf8)) }
@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
             }
             say("\nlesson passed: \(lesson.steps.count) steps")
         } else {
-            let session = makeSession(seed: root.seed)
+            let session = makeSession(seed: (root.seed ?? 0))
             var failed = false
             for (n, cell) in text.components(separatedBy: "\n").enumerated() where !cell.trimmingCharacters(in: .whitespaces).isEmpty && !cell.hasPrefix("#") {
                 if RunCommand.ctrlCPressed() { stopped("before line \(n + 1)") }

@@ -36,11 +36,13 @@ final class Harness {
 
     /// Runs the script; returns everything written and the reader (for its prompts and prefills).
     /// `restart`: a new process, as it were — a fresh session, with only what is on disk carried over.
-    func run(_ script: [String], restart: Bool = false) -> (lines: [String], reader: ScriptedLineReader) {
+    /// `requestedSeed`: as `--seed N` on the command line.
+    func run(_ script: [String], restart: Bool = false, requestedSeed: UInt64? = nil) -> (lines: [String], reader: ScriptedLineReader) {
         var reader = ScriptedLineReader(script)
         var written: [String] = []
         let session = restart ? Harness.session(in: folder) : self.repl.session
         let repl = REPL(session: session, course: self.repl.course, data: self.repl.data, progress: store, workspace: workspace, write: { written.append($0) })
+        repl.requestedSeed = requestedSeed
         repl.run(reader: &reader)
         return (written, reader)
     }
@@ -207,6 +209,18 @@ struct REPLTests {
         #expect(!fourth.contains { $0.hasPrefix("your workspace is back") }, "\(fourth)")
         #expect(fourth.contains { $0.contains("'zz' is not defined") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: saved)) == bytes)
+    }
+
+    @Test("a --seed that a restored workspace overrides is said, with how to start over with it")
+    func seedOfRestoredWorkspace() {
+        let h = Harness(keepsWorkspace: true)
+        _ = h.run(["zz = randn(2)"])
+        let (asked, _) = h.run(["zz"], restart: true, requestedSeed: 3)
+        #expect(asked.contains { $0.hasPrefix("--seed 3 not applied: the workspace carries on with its seed 0") && $0.contains("--reset --seed 3") }, "\(asked)")
+        let (same, _) = h.run(["zz"], restart: true, requestedSeed: 0)
+        #expect(!same.contains { $0.contains("not applied") }, "\(same)")
+        let (none, _) = h.run(["zz"], restart: true)
+        #expect(!none.contains { $0.contains("not applied") }, "\(none)")
     }
 
     @Test("a restart in the middle of a step pre-types its next cell, not its first again")
