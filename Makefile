@@ -61,14 +61,17 @@ data:
 
 # Benchmarks unset OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in their own command only: set on these
 # machines, they force OpenBLAS's AVX2 kernels at half speed. Tests and CI leave them alone.
-# With TORCH_PY (a Python with torch) and REFERENCE_GAN (the PyTorch reference_gan.py), side by side
-# against PyTorch, alternated (bench/compare.py; ROUNDS=3, MNIST5K=mnist_5k.csv.gz for its data).
+# With TORCH_PY (a Python with torch) and REFERENCE_GAN (the PyTorch reference_gan.py; found by itself in
+# the team's shared folder beside the checkout), side by side against PyTorch, alternated
+# (bench/compare.py; ROUNDS=3, MNIST5K=mnist_5k.csv.gz for its data).
+REFERENCE_GAN ?= $(wildcard ../shared/bench/reference_gan.py)
 bench: setup data build
 	@bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ganbook; \
 	if [ -n "$(TORCH_PY)" ] && [ -n "$(REFERENCE_GAN)" ]; then \
 	    python3 bench/compare.py --ganbook $$bin --torch-python "$(TORCH_PY)" --reference "$(REFERENCE_GAN)" \
 	        --rounds $(or $(ROUNDS),3) $(if $(MNIST5K),--mnist5k "$(MNIST5K)"); \
 	else \
+	    if [ -n "$(TORCH_PY)" ]; then echo "TORCH_PY is set but no REFERENCE_GAN=path/to/reference_gan.py: ganbook's figures alone"; fi; \
 	    for cfg in "--arch dcgan --batch 64" "--arch dcgan --batch 16" "--arch mlp --batch 64"; do \
 	        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $$bin bench $$cfg --threads 2; \
 	    done; \
