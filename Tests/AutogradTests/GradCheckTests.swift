@@ -90,13 +90,15 @@ struct GradCheckTests {
         // first, rather than Σ g·x − μ·Σ g. Compared with the formula evaluated in Double.
         let base = GradCheckTests.inputs([[6, 2, 3, 3]])[0]
         let x = base + 10
-        let g = GradCheckTests.inputs([[6, 2, 3, 3]])[0] * 0.5 + 0.1
+        let g = GradCheckTests.inputs([[6, 2, 3, 3]], seed: 8)[0] * 0.5 + 0.1  // not an affine function of x
         let gamma = Tensor([1.5, -0.7])
         let v = Variable(x, requiresGrad: true), gv = Variable(gamma, requiresGrad: true)
         let (y, _, _) = Variable.batchNorm(v, gamma: gv, beta: Variable(.zeros([2]), requiresGrad: true), eps: 1e-5)
         (y * Variable(g)).sum().backward()
         // Reference: ∂x = γ·s·(g − mean g − x̂·mean(g·x̂)) per channel, all in Double.
         let n = 6, c = 2, l = 9, m = Double(n * l)
+        // Errors are measured against the largest gradient of the channel: an element that nearly
+        // cancels to 0 carries the rounding of its terms (~1e-7 of the largest), in any float32 kernel.
         var worst = 0.0, worstGamma = 0.0
         for ch in 0..<c {
             var xs: [Double] = [], gs: [Double] = [], idx: [Int] = []
@@ -106,9 +108,10 @@ struct GradCheckTests {
             let s = 1 / (variance + 1e-5).squareRoot()
             let hat = xs.map { ($0 - mu) * s }
             let meanG = gs.reduce(0, +) / m, meanGHat = zip(gs, hat).map { $0 * $1 }.reduce(0, +) / m
+            let wants = gs.indices.map { t in Double(gamma.scalars[ch]) * s * (gs[t] - meanG - hat[t] * meanGHat) }
+            let largest = wants.map(abs).max()!
             for (t, k) in idx.enumerated() {
-                let want = Double(gamma.scalars[ch]) * s * (gs[t] - meanG - hat[t] * meanGHat)
-                worst = max(worst, abs(Double(v.grad!.scalars[k]) - want) / max(abs(want), 1e-3))
+                worst = max(worst, abs(Double(v.grad!.scalars[k]) - wants[t]) / largest)
             }
             worstGamma = max(worstGamma, abs(Double(gv.grad!.scalars[ch]) - meanGHat * m) / abs(meanGHat * m))
         }
