@@ -136,25 +136,30 @@ public enum BatchNormKernel {
         squares: Bool, shift: [Float]? = nil
     ) -> (first: [Double], second: [Double]) {
         var first = [Double](repeating: 0, count: c), second = [Double](repeating: 0, count: c)
+        // One plain buffer of shifts (zeros when none): an optional array read in the inner loop retained
+        // and released it at every element, 8× slower on BatchNorm1d's rows.
+        let shifts = shift ?? [Float](repeating: 0, count: c)
         first.withUnsafeMutableBufferPointer { f in
             second.withUnsafeMutableBufferPointer { s in
-                let f = f.baseAddress!, s = s.baseAddress!
-                parallelChunks(c, work: n * c * l) { channels in
-                    if l == 1 {
-                        for i in 0..<n {
-                            let rowA = a + i * c, rowB = squares ? rowA : b + i * c
-                            for ch in channels {
-                                let v = rowA[ch]
-                                f[ch] += Double(v); s[ch] += Double(v * (rowB[ch] - (shift?[ch] ?? 0)))
+                shifts.withUnsafeBufferPointer { sh in
+                    let f = f.baseAddress!, s = s.baseAddress!, sh = sh.baseAddress!
+                    parallelChunks(c, work: n * c * l) { channels in
+                        if l == 1 {
+                            for i in 0..<n {
+                                let rowA = a + i * c, rowB = squares ? rowA : b + i * c
+                                for ch in channels {
+                                    let v = rowA[ch]
+                                    f[ch] += Double(v); s[ch] += Double(v * (rowB[ch] - sh[ch]))
+                                }
                             }
+                            return
                         }
-                        return
-                    }
-                    for i in 0..<n {
-                        for ch in channels {
-                            let base = (i * c + ch) * l
-                            let (x, y) = Sums.sumAndDot(a + base, squares ? a + base : b + base, l, shift: shift?[ch] ?? 0)
-                            f[ch] += Double(x); s[ch] += Double(y)
+                        for i in 0..<n {
+                            for ch in channels {
+                                let base = (i * c + ch) * l
+                                let (x, y) = Sums.sumAndDot(a + base, squares ? a + base : b + base, l, shift: sh[ch])
+                                f[ch] += Double(x); s[ch] += Double(y)
+                            }
                         }
                     }
                 }
