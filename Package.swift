@@ -34,9 +34,13 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        // Hot loops in C where Swift's SIMD types compile lane by lane (Adam's square root).
+        .target(
+            name: "CKernels", path: "Sources/CKernels", exclude: readme,
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
 
         // MARK: - Engine
-        .target(name: "TensorCore", dependencies: ["CBLAS", "CSystem"], exclude: readme, swiftSettings: numericSettings),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CSystem", "CKernels"], exclude: readme, swiftSettings: numericSettings),
         .target(name: "Autograd", dependencies: ["TensorCore"], exclude: readme, swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Autograd", "TensorCore"], exclude: readme, swiftSettings: numericSettings),
 

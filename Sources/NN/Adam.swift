@@ -55,44 +55,14 @@ public final class Adam: Optimizer {
             let t = Double(steps[i])
             let stepSize = Float(Double(learningRate) / (1 - Glibc.pow(Double(beta1), t)))
             let correction2Root = Float((1 - Glibc.pow(Double(beta2), t)).squareRoot())
-            let (b1, b2, eps, wd) = (beta1, beta2, self.eps, weightDecay)
-            let (keep1, keep2) = (1 - b1, 1 - b2)
             grad.withUnsafeBufferPointer { gb in
                 m.withUnsafeMutableBufferPointer { mb in
                     v.withUnsafeMutableBufferPointer { vb in
                         p.value.withUnsafeMutableBufferPointer { pb in
-                            let (gp, mp, vp, pp) = (gb.baseAddress!, mb.baseAddress!, vb.baseAddress!, pb.baseAddress!)
-                            parallelChunks(pb.count, work: 8 * pb.count) { range in
-                                // 8 lanes at a time: written element by element, the square root
-                                // stayed scalar (with a libm call for the negative case), twice as slow.
-                                typealias Lanes = SIMD8<Float>
-                                func load(_ a: UnsafePointer<Float>, _ j: Int) -> Lanes {
-                                    UnsafeRawPointer(a + j).loadUnaligned(as: Lanes.self)
-                                }
-                                func store(_ x: Lanes, _ a: UnsafeMutablePointer<Float>, _ j: Int) {
-                                    UnsafeMutableRawPointer(a + j).storeBytes(of: x, as: Lanes.self)
-                                }
-                                var j = range.lowerBound
-                                while j + 8 <= range.upperBound {
-                                    let pj = load(pp, j)
-                                    let g = wd == 0 ? load(gp, j) : load(gp, j) + wd * pj
-                                    let mj = b1 * load(mp, j) + keep1 * g  // PyTorch: lerp toward g
-                                    let vj = b2 * load(vp, j) + keep2 * g * g
-                                    store(mj, mp, j)
-                                    store(vj, vp, j)
-                                    store(pj - stepSize * mj / (vj.squareRoot() / correction2Root + eps), pp, j)
-                                    j += 8
-                                }
-                                while j < range.upperBound {  // the same, one at a time
-                                    let g = wd == 0 ? gp[j] : gp[j] + wd * pp[j]
-                                    let mj = b1 * mp[j] + keep1 * g
-                                    let vj = b2 * vp[j] + keep2 * g * g
-                                    mp[j] = mj
-                                    vp[j] = vj
-                                    pp[j] -= stepSize * mj / (vj.squareRoot() / correction2Root + eps)
-                                    j += 1
-                                }
-                            }
+                            AdamKernel.update(
+                                parameters: pb.baseAddress!, gradient: gb.baseAddress!, firstMoment: mb.baseAddress!,
+                                secondMoment: vb.baseAddress!, count: pb.count, beta1: beta1, beta2: beta2,
+                                stepSize: stepSize, correction2Root: correction2Root, eps: eps, weightDecay: weightDecay)
                         }
                     }
                 }

@@ -24,11 +24,12 @@ public func parallelChunks(_ count: Int, work: Int? = nil, _ body: (Range<Int>) 
         body(0..<count)
         return
     }
-    withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            box.value(count * t / threads..<count * (t + 1) / threads)
-        }
+    let part = { (t: Int) in body(count * t / threads..<count * (t + 1) / threads) }
+    // The engine's spinning workers first; when another caller has them, Dispatch's threads.
+    if runOnEngineWorkers(parts: threads, part) { return }
+    withoutActuallyEscaping(part) { part in
+        let box = UncheckedSendable(part)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in box.value(t) }
     }
 }
 
@@ -38,3 +39,10 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     @usableFromInline let value: T
     @usableFromInline init(_ value: T) { self.value = value }
 }
+
+/// `WorkerPool.shared.run`, reachable from the inlinable `parallelChunks`.
+@usableFromInline
+func runOnEngineWorkers(parts: Int, _ body: (Int) -> Void) -> Bool {
+    WorkerPool.shared.run(parts: parts, body)
+}
+

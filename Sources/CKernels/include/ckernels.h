@@ -1,0 +1,13 @@
+// Hot loops the Swift compiler will not vectorise well, in C: Swift's SIMD `squareRoot()` runs lane by
+// lane (8 scalar square roots and the shuffles between them), where C gets one `vsqrtps`.
+#ifndef GANBOOK_CKERNELS_H
+#define GANBOOK_CKERNELS_H
+
+/// One Adam update of n parameters, in place, exactly as `NN.Adam` writes it (PyTorch's order of operations):
+///   g = grad + weightDecay·p;  m = β₁·m + (1 − β₁)·g;  v = β₂·v + (1 − β₂)·g²;
+///   p −= stepSize · m / (√v / correction2Root + ε)
+/// Each operation rounds once (no fused multiply-add), so results are the same bit for bit on every CPU.
+void ganbook_adam_update(float *p, const float *grad, float *m, float *v, long n, float beta1, float beta2,
+                         float step_size, float correction2_root, float eps, float weight_decay);
+
+#endif
