@@ -13,7 +13,11 @@ struct Chunks {
         let l = Swift.max(g.ho * g.wo, 1), perImage = Swift.max(g.patchSize * l, 1)
         // About 512 KB of columns per chunk (they stay in a core's L2 cache next to the weights), but
         // at least 128 columns, below which the GEMM loses speed (`ganbook bench --gemm-shapes`).
-        let size = Swift.max(1, Swift.min(g.n, Swift.max((1 << 17) / perImage, (128 + l - 1) / l)))
+        let minimum = (128 + l - 1) / l
+        var size = Swift.max(1, Swift.min(g.n, Swift.max((1 << 17) / perImage, minimum)))
+        // Layers with few channels (D's conv1, G's deconv2) fit a whole small batch in 512 KB: one chunk
+        // left the other core idle. At least 4 chunks then, as long as each keeps its 128 columns.
+        size = Swift.min(size, Swift.max((g.n + 3) / 4, minimum))
         count = (g.n + size - 1) / size
         parts = Swift.min(count, 4)
     }
