@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -27,7 +29,17 @@ extension Tensor {
         if p == 2 { return map { $0 * $0 } }
         return map(cost: 16) { Glibc.powf($0, p) }
     }
-    public func tanh() -> Tensor { map(cost: 16) { Glibc.tanhf($0) } }
+    /// In C (`ganbook_tanh`): computed in double and rounded once, it vectorises where glibc's `tanhf`
+    /// is a call per element (4× faster on one core here; G's last layer in every step).
+    public func tanh() -> Tensor {
+        Tensor.build(shape: shape) { out in
+            scalars.withUnsafeBufferPointer { x in
+                parallelChunks(x.count, work: x.count * 4) { range in
+                    ganbook_tanh(x.baseAddress! + range.lowerBound, out.baseAddress! + range.lowerBound, range.count)
+                }
+            }
+        }
+    }
     /// 1 / (1 + e^-x), computed without overflow for large |x|.
     public func sigmoid() -> Tensor {
         map(cost: 16) { x in

@@ -53,3 +53,22 @@ struct AdamKernelTests {
         #expect(zip(p, start).filter { $0 != $1 }.count >= count * 9 / 10)
     }
 }
+
+@Suite("tanh in C, against the double-precision tanh")
+struct TanhKernelTests {
+    @Test("within one float ulp of tanh over a wide sweep, and exact where tanh is x or ±1")
+    func closeToDouble() {
+        // 200,001 points from −12 to 12, and a log sweep of small magnitudes of both signs.
+        var xs = (0...200_000).map { Float(-12 + 24 * Double($0) / 200_000) }
+        xs += (0..<400).flatMap { i -> [Float] in let v = Float(Glibc.pow(10, -30 + Double(i) * 0.075)); return [v, -v] }
+        let ys = Tensor(xs).tanh().scalars
+        for (x, y) in zip(xs, ys) {
+            let exact = Glibc.tanh(Double(x)), rounded = Float(exact)
+            let ulp = Double(rounded.magnitude.nextUp - rounded.magnitude)
+            #expect(Swift.abs(Double(y) - exact) <= ulp, "tanh(\(x)) = \(y), true \(exact)")
+        }
+        let specials: [Float] = [0, -0.0, 1e-30, 20, -20, .infinity, -.infinity]
+        #expect(Tensor(specials).tanh().scalars == [0, -0.0, 1e-30, 1, -1, 1, -1])
+        #expect(Tensor([Float.nan]).tanh().scalars[0].isNaN)
+    }
+}
