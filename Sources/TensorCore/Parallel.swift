@@ -15,11 +15,13 @@ public func setEngineThreads(_ n: Int) {
 }
 
 /// Runs `body` over `0..<count` split into contiguous chunks on up to `engineThreads` threads, when
-/// there is enough work (`work`, in elements touched) to pay for waking a thread. Each chunk must
-/// write only its own part of any output.
+/// there is enough work (`work`, in elements touched) to pay for handing a part to a worker: 8,192
+/// per thread. (With Dispatch's threads it took 32,768; the spinning `WorkerPool` answers in about a
+/// microsecond, and splitting from 8,192 made DCGAN batch 16 11% faster, alternated runs, no change
+/// at batch 64 or below 4,096.) Each chunk must write only its own part of any output.
 @inlinable
 public func parallelChunks(_ count: Int, work: Int? = nil, _ body: (Range<Int>) -> Void) {
-    let threads = Swift.min(engineThreads, count, (work ?? count) / (1 << 15))
+    let threads = Swift.min(engineThreads, count, (work ?? count) / (1 << 13))
     if threads <= 1 {
         body(0..<count)
         return
