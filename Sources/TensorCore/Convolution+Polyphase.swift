@@ -1,3 +1,5 @@
+import CKernels
+
 /// `im2col` and `col2im` for stride 2, the stride of every DCGAN layer, through a polyphase layout.
 ///
 /// With stride 2 a kernel tap reads every other pixel of a padded row, and output rows are short
@@ -68,47 +70,15 @@ struct Polyphase {
     }
 
     /// See `Unfold.im2col`. Output position (oh, ow) of tap (i, j) reads padded pixel (2·oh + i, 2·ow + j):
-    /// phase (i mod 2, j mod 2), at (oh + i/2, ow + j/2) — consecutive in ow.
+    /// phase (i mod 2, j mod 2), at (oh + i/2, ow + j/2) — consecutive in ow. The copy loop is C
+    /// (`ganbook_polyphase_im2col`): in Swift its pointers and counters did not fit in registers.
     func im2col(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         Profiler.measure("polyphase split") { split(x, into: scratch) }
-        let columns = g.positions, (ho, wo) = (g.ho, g.wo), imageStride = g.c * block
-        // 8-wide stores may spill into the next output row, which is written right after; near the
-        // end of a line, where a spill would leave it, the copy goes one by one.
-        let lastWide = columns - 8
-        for row in 0..<g.patchSize {
-            let c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw
-            let line = out + row * columns
-            var image = UnsafePointer(scratch) + c * block + offset(i, j)
-            var k = 0
-            for _ in 0..<g.n {
-                var from = image
-                for _ in 0..<ho {
-                    if wo <= 8 && k <= lastWide {  // the DCGAN's 7-wide rows: one copy each
-                        let v = UnsafeRawPointer(from).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(line + k).storeBytes(of: v, as: SIMD8<Float>.self)
-                        from += cols
-                        k += wo
-                        continue
-                    }
-                    var ow = 0
-                    while ow < wo {
-                        if k + ow <= lastWide {
-                            let v = UnsafeRawPointer(from + ow).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(line + k + ow).storeBytes(of: v, as: SIMD8<Float>.self)
-                        } else {
-                            for t in ow..<Swift.min(ow + 8, wo) { line[k + t] = from[t] }
-                        }
-                        ow += 8
-                    }
-                    from += cols
-                    k += wo
-                }
-                image += imageStride
-            }
-        }
+        ganbook_polyphase_im2col(scratch, out, g.n, g.c, g.kh, g.kw, g.ho, g.wo, rows, cols)
     }
 
-    /// See `Unfold.col2im`: accumulates in the layout, then merges it back into planes.
+    /// See `Unfold.col2im`: accumulates in the layout, then merges it back into planes. (The same loop in C
+    /// was slower here, 19 against 14 thread-ms per DCGAN step, where the C im2col was faster: it stays Swift.)
     func col2im(
         _ columnsIn: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
         scratch: UnsafeMutablePointer<Float>

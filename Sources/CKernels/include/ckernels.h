@@ -14,4 +14,11 @@ void ganbook_adam_update(float *p, const float *grad, float *m, float *v, long n
 /// glibc's `tanhf` is a scalar call (about 20 ns an element here); this loop vectorises.
 void ganbook_tanh(const float *x, float *y, long n);
 
+/// The copy loop of a stride-2 im2col from the polyphase layout (`TensorCore/Convolution+Polyphase.swift`):
+/// `phases` holds, per (image, channel), a block of four phases of `phase_rows`×`phase_cols` floats (plus
+/// 8 floats of slack after the last block, for wide loads); `out` is `[C·kh·kw, n·Ho·Wo]`. Row (c, i, j) of
+/// `out` reads phase (i mod 2, j mod 2) of channel c from (i/2, j/2) on: each output row of Wo is one copy.
+void ganbook_polyphase_im2col(const float *phases, float *out, long n, long c, long kh, long kw, long ho, long wo,
+                              long phase_rows, long phase_cols);
+
 #endif
