@@ -47,20 +47,35 @@ extension Adversaries {
     public func updateD(real: Tensor, fake: Variable, realLabel: Float = 1) -> DiscriminatorUpdate {
         let n = real.shape[0]
         optimizerD.zeroGrad()
-        let outReal = verdicts(Variable(real))
-        let outFake = verdicts(fake.detach())
-        let lossReal = Loss.bceWithLogits(outReal, Variable(.full([n], realLabel)))
-        let lossFake = Loss.bceWithLogits(outFake, Variable(.zeros([n])))
-        let lossD = lossReal + lossFake
-        lossD.backward()
+        // The two graphs live only inside this closure, so they are gone before the step: each layer's
+        // node keeps D's weights for its backward pass, and while it lived, Adam's in-place update had to
+        // copy every weight of D first (copy-on-write; 2.7% of an MLP step).
+        let update: DiscriminatorUpdate = {
+            let outReal = verdicts(Variable(real))
+            let outFake = verdicts(fake.detach())
+            let lossReal = Loss.bceWithLogits(outReal, Variable(.full([n], realLabel)))
+            let lossFake = Loss.bceWithLogits(outFake, Variable(.zeros([n])))
+            let lossD = lossReal + lossFake
+            lossD.backward()
+            return DiscriminatorUpdate(
+                loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
+                dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
+        }()
         optimizerD.step()
-        return DiscriminatorUpdate(
-            loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
-            dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
+        return update
     }
 
     /// G's update through the (frozen) D: bce(D(fake), 1), the non-saturating loss; backward into G; step.
     public func updateG(fake: Variable) -> GeneratorUpdate {
+        let update = generatorGradients(fake: fake)
+        optimizerG.step()
+        return update
+    }
+
+    /// Everything of G's update but the step: G's gradients through the frozen D. A caller that lets go
+    /// of `fake` (G's graph, which keeps G's weights for its backward pass) before `optimizerG.step()`
+    /// spares Adam a copy-on-write of every weight of G (`GANPair.step`, `GANTrainer.step`).
+    public func generatorGradients(fake: Variable) -> GeneratorUpdate {
         let ones = Variable(.ones([fake.shape[0]]))
         optimizerG.zeroGrad()
         // D is frozen while G learns through it: its gradients would be thrown away anyway (PyTorch
@@ -70,7 +85,6 @@ extension Adversaries {
         let outG = verdicts(fake)
         let lossG = Loss.bceWithLogits(outG, ones)
         lossG.backward()
-        optimizerG.step()
         return GeneratorUpdate(loss: lossG.value.item, dFake: outG.value.sigmoid().mean().item)
     }
 

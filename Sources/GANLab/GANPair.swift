@@ -62,9 +62,13 @@ public final class GANPair: Adversaries {
     /// `real: [N, 1, 28, 28]` in [−1, 1], `z: [N, latent]`.
     @discardableResult
     public func step(real: Tensor, z: Tensor) -> StepResult {
-        let fake = G(Variable(z))
-        let d = updateD(real: real, fake: fake)
-        let g = updateG(fake: fake)
+        // G's graph (through `fake`) ends inside the closure, before G's step: see `generatorGradients`.
+        let (d, g): (DiscriminatorUpdate, GeneratorUpdate) = {
+            let fake = G(Variable(z))
+            let d = updateD(real: real, fake: fake)
+            return (d, generatorGradients(fake: fake))
+        }()
+        optimizerG.step()
         return StepResult(lossD: d.loss, lossG: g.loss, dReal: d.dReal, dFakeBefore: d.dFake, dFakeAfter: g.dFake)
     }
 

@@ -147,8 +147,12 @@ public final class GANTrainer {
             indices.append(lastIndices); zs.append(lastNoise!)
         }
         let gradD = GANPair.gradientNorm(pair.D)
-        let g = pair.updateG(fake: fake.forD)
+        let g = pair.generatorGradients(fake: fake.forD)
         let gradG = GANPair.gradientNorm(pair.G)
+        let fakeRange = (fake.images.value.min().item, fake.images.value.max().item)
+        // Let go of G's graph before G's step (it keeps G's weights: Adam would copy them all first).
+        fake = (Variable(fake.images.value), Variable(fake.forD.value))
+        pair.optimizerG.step()
         steps += 1
         history.lossD.append(Double(d.loss)); history.lossG.append(Double(g.loss))
         history.dReal.append(Double(d.dReal)); history.dFake.append(Double(d.dFake))
@@ -162,8 +166,7 @@ public final class GANTrainer {
         }
         return StepReport(
             step: steps, d: d, dUpdates: dUpdates, lossG: g.loss, dFakeAfter: g.dFake, gradD: gradD, gradG: gradG,
-            milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
-            fakeRange: (fake.images.value.min().item, fake.images.value.max().item))
+            milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, fakeRange: fakeRange)
     }
 
     /// ‖t‖, the square root of the sum of squares.
