@@ -8,23 +8,13 @@ void ganbook_adam_update(float *restrict p, const float *restrict grad, float *r
                          float beta1, float beta2, float step_size, float correction2_root, float eps,
                          float weight_decay) {
     const float keep1 = 1.0f - beta1, keep2 = 1.0f - beta2;
-    if (weight_decay == 0.0f) {
-        for (long j = 0; j < n; j++) {
-            float g = grad[j];
-            float mj = beta1 * m[j] + keep1 * g;
-            float vj = beta2 * v[j] + keep2 * g * g;
-            m[j] = mj;
-            v[j] = vj;
-            p[j] = p[j] - step_size * mj / (__builtin_sqrtf(vj) / correction2_root + eps);
-        }
-    } else {
-        for (long j = 0; j < n; j++) {
-            float g = grad[j] + weight_decay * p[j];
-            float mj = beta1 * m[j] + keep1 * g;
-            float vj = beta2 * v[j] + keep2 * g * g;
-            m[j] = mj;
-            v[j] = vj;
-            p[j] = p[j] - step_size * mj / (__builtin_sqrtf(vj) / correction2_root + eps);
-        }
+    for (long j = 0; j < n; j++) {
+        // The test is the same for every j: the compiler hoists it and vectorises each version of the loop.
+        float g = weight_decay == 0.0f ? grad[j] : grad[j] + weight_decay * p[j];
+        float mj = beta1 * m[j] + keep1 * g;
+        float vj = beta2 * v[j] + keep2 * g * g;
+        m[j] = mj;
+        v[j] = vj;
+        p[j] = p[j] - step_size * mj / (__builtin_sqrtf(vj) / correction2_root + eps);
     }
 }
