@@ -194,6 +194,12 @@ public enum Conv {
             return
         }
         Profiler.measure("sgemm in chunks") {
+            if OwnGEMM.suits(m: m, n: n, k: k), beta == 0 || beta == 1 {
+                OwnGEMM.multiply(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                    accumulate: beta == 1, c: c, ldc: ldc)
+                return
+            }
             BLAS.sgemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
                 beta: beta, c: c, ldc: ldc)

@@ -21,4 +21,17 @@ void ganbook_tanh(const float *x, float *y, long n);
 void ganbook_polyphase_im2col(const float *phases, float *out, long n, long c, long kh, long kw, long ho, long wo,
                               long phase_rows, long phase_cols);
 
+/// C[m×n] = op(A)[m×k] · op(B)[k×n] (+ C when `accumulate`), row-major, on the calling thread; `lda`, `ldb`,
+/// `ldc` are the row lengths as stored, `trans_a`/`trans_b` say A is stored k×m / B is stored n×k.
+/// Packed panels and a 12×32 AVX-512 micro-kernel (`sgemm.c`); a plain C kernel without AVX-512.
+void ganbook_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
+                   long ldb, int accumulate, float *c, long ldc);
+
+/// `ganbook_sgemm` with its plain C kernel and packing whatever the CPU (what it runs without AVX-512): for tests.
+void ganbook_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
+                            const float *b, long ldb, int accumulate, float *c, long ldc);
+
+/// 1 when `ganbook_sgemm` runs its AVX-512 kernel on this CPU (else the engine keeps OpenBLAS).
+int ganbook_sgemm_is_fast(void);
+
 #endif

@@ -1,0 +1,291 @@
+// The engine's own single-threaded matrix product for the convolutions' per-chunk products
+// (`TensorCore/Convolution+Chunks.swift`): C[m×n] (+)= op(A)[m×k] · op(B)[k×n], row-major.
+//
+// Why not OpenBLAS here: the chunk products are small and skinny (e.g. 128×1024 by 1024×147), and
+// OpenBLAS 0.3.21's SkylakeX sgemm runs them at 63–77 GFLOP/s on one core of this machine, where one
+// core can do ~163 (AVX-512 FMA). This is the classic Goto/BLIS structure, sized for those shapes:
+//
+//   for each KC-deep slice of k:                 (C accumulates across slices)
+//     for each NC-wide block of n:   pack op(B) into NR-wide panels   (Bp: kc × NR each)
+//       for each MC-tall block of m: pack op(A) into MR-tall panels   (Ap: kc × MR each)
+//         for each B panel, for each A panel: the micro-kernel adds Ap·Bp to one MR×NR tile of C
+//
+// The micro-kernel keeps a 12×32 tile of C in 24 AVX-512 registers; per step of k it loads one
+// 32-wide row of the B panel (2 registers) and broadcasts 12 values of the A panel: 24 fused
+// multiply-adds per 14 loads. Packing makes both panels contiguous (and zero-padded at the edges),
+// whatever the transposes, so the kernel has one shape. Tiles at C's right edge store with a mask.
+//
+// Without AVX-512 the same packed panels go through a plain C kernel: correct everywhere (the tests
+// run it), but the engine uses OpenBLAS there instead (`ganbook_sgemm_is_fast`).
+
+#include "ckernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define GANBOOK_X86 1
+#endif
+
+// KC = 192: a B panel (24 KB) and an A panel (9 KB) share the 48 KB L1 with room to spare; 128, 256 and
+// 384 ran the DCGAN's chunk products 10–20% slower here.
+enum { MR = 12, NR = 32, KC = 192, MC = 384, NC = 512 };
+
+// One MR×NR tile: C[0..<mr][0..<nr] = (accumulate ? C : 0) + Σ_k Ap[k][·] ⊗ Bp[k][·].
+typedef void (*tile_kernel)(long kc, const float *ap, const float *bp, float *c, long ldc, long mr, long nr,
+                            int accumulate);
+
+static void tile_portable(long kc, const float *ap, const float *bp, float *c, long ldc, long mr, long nr,
+                          int accumulate) {
+    float acc[MR][NR];
+    memset(acc, 0, sizeof acc);
+    for (long p = 0; p < kc; p++) {
+        const float *a = ap + p * MR, *b = bp + p * NR;
+        for (int i = 0; i < MR; i++) {
+            float ai = a[i];
+            for (int j = 0; j < NR; j++) acc[i][j] += ai * b[j];
+        }
+    }
+    for (long i = 0; i < mr; i++) {
+        float *row = c + i * ldc;
+        for (long j = 0; j < nr; j++) row[j] = accumulate ? row[j] + acc[i][j] : acc[i][j];
+    }
+}
+
+#if GANBOOK_X86
+__attribute__((target("avx512f"))) static void tile_avx512(long kc, const float *ap, const float *bp, float *c,
+                                                           long ldc, long mr, long nr, int accumulate) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    __m512 c80 = c00, c81 = c00, c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+    for (long p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16), a;
+#define ROW(i, x0, x1)                   \
+    a = _mm512_set1_ps(ap[i]);           \
+    x0 = _mm512_fmadd_ps(a, b0, x0);     \
+    x1 = _mm512_fmadd_ps(a, b1, x1);
+        ROW(0, c00, c01) ROW(1, c10, c11) ROW(2, c20, c21) ROW(3, c30, c31) ROW(4, c40, c41) ROW(5, c50, c51)
+        ROW(6, c60, c61) ROW(7, c70, c71) ROW(8, c80, c81) ROW(9, c90, c91) ROW(10, ca0, ca1) ROW(11, cb0, cb1)
+#undef ROW
+        ap += MR;
+        bp += NR;
+    }
+    const __m512 tile[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51},
+                                {c60, c61}, {c70, c71}, {c80, c81}, {c90, c91}, {ca0, ca1}, {cb0, cb1}};
+    const __mmask16 left = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+    const __mmask16 right = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
+    for (long i = 0; i < mr; i++) {
+        float *row = c + i * ldc;
+        __m512 v0 = tile[i][0], v1 = tile[i][1];
+        if (accumulate) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(left, row));
+            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(right, row + 16));
+        }
+        _mm512_mask_storeu_ps(row, left, v0);
+        _mm512_mask_storeu_ps(row + 16, right, v1);
+    }
+}
+#endif
+
+int ganbook_sgemm_is_fast(void) {
+#if GANBOOK_X86
+    return __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
+}
+
+// op(A) rows m0..<m0+mc, depths k0..<k0+kc → MR-tall panels, zero rows past the edge.
+#if GANBOOK_X86
+// Transposes 16 rows of 16 floats in registers: afterwards r[c] holds column c (row i in lane i).
+__attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) {
+    __m512 t[16], s[16];
+    for (int i = 0; i < 16; i += 2) {  // [a0 b0 a1 b1 | a4 b4 a5 b5 | …] and [a2 b2 a3 b3 | …]
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int g = 0; g < 4; g++) {  // s[4g + j], lane L: column 4L + j of rows 4g..4g+3
+        s[4 * g + 0] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+        s[4 * g + 1] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+        s[4 * g + 2] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+        s[4 * g + 3] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; j++) {  // gather lane L of the four row groups: column 4L + j
+        __m512 u = _mm512_shuffle_f32x4(s[j], s[4 + j], 0x88), v = _mm512_shuffle_f32x4(s[j], s[4 + j], 0xDD);
+        __m512 w = _mm512_shuffle_f32x4(s[8 + j], s[12 + j], 0x88), x = _mm512_shuffle_f32x4(s[8 + j], s[12 + j], 0xDD);
+        r[j] = _mm512_shuffle_f32x4(u, w, 0x88);
+        r[8 + j] = _mm512_shuffle_f32x4(u, w, 0xDD);
+        r[4 + j] = _mm512_shuffle_f32x4(v, x, 0x88);
+        r[12 + j] = _mm512_shuffle_f32x4(v, x, 0xDD);
+    }
+}
+
+// Transposing copy of up to 16 rows: dst[p·stride + j] = src[j·ld + p] for p < depth and j < written (12 or
+// 16), zero for j ≥ count. Sixteen depths at a time: 16 row loads, a transpose in registers, 16 stores.
+__attribute__((target("avx512f"))) static void transpose_rows(const float *src, long ld, long count, long depth,
+                                                              float *dst, long stride, int written) {
+    const __mmask16 out = written >= 16 ? 0xFFFF : (__mmask16)((1u << written) - 1);
+    for (long p0 = 0; p0 < depth; p0 += 16) {
+        long width = depth - p0 < 16 ? depth - p0 : 16;
+        __mmask16 cols = width == 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
+        __m512 r[16];
+        for (int j = 0; j < 16; j++)
+            r[j] = j < count ? _mm512_maskz_loadu_ps(cols, src + j * ld + p0) : _mm512_setzero_ps();
+        transpose16(r);
+        for (long p = 0; p < width; p++) _mm512_mask_storeu_ps(dst + (p0 + p) * stride, out, r[p]);
+    }
+}
+
+// Straight copy, rows of `count` (≤ 32) floats: dst[p·stride + j] = src[p·ld + j] for j < written (12 or 32),
+// zero for j ≥ count. Masked loads: one instruction per 16 floats, edges included.
+__attribute__((target("avx512f"))) static void copy_rows(const float *src, long ld, long count, long depth,
+                                                         float *dst, long stride, int written) {
+    const __mmask16 lo = count >= 16 ? 0xFFFF : (__mmask16)((1u << count) - 1);
+    const __mmask16 hi = count >= 32 ? 0xFFFF : count <= 16 ? 0 : (__mmask16)((1u << (count - 16)) - 1);
+    if (written == 12) {
+        for (long p = 0; p < depth; p++)
+            _mm512_mask_storeu_ps(dst + p * stride, 0x0FFF, _mm512_maskz_loadu_ps(lo, src + p * ld));
+    } else {
+        for (long p = 0; p < depth; p++) {
+            _mm512_storeu_ps(dst + p * stride, _mm512_maskz_loadu_ps(lo, src + p * ld));
+            _mm512_storeu_ps(dst + p * stride + 16, _mm512_maskz_loadu_ps(hi, src + p * ld + 16));
+        }
+    }
+}
+#endif
+
+
+
+static void pack_a(int vector, int trans, const float *a, long lda, long m0, long mc, long k0, long kc, float *ap) {
+    for (long p0 = 0; p0 < mc; p0 += MR, ap += MR * kc) {
+        long mr = mc - p0 < MR ? mc - p0 : MR;
+        if (trans) {  // A is stored k×m: each depth is mr contiguous floats
+#if GANBOOK_X86
+            if (vector) {
+                copy_rows(a + k0 * lda + m0 + p0, lda, mr, kc, ap, MR, MR);
+                continue;
+            }
+#endif
+            for (long p = 0; p < kc; p++) {
+                const float *src = a + (k0 + p) * lda + m0 + p0;
+                float *dst = ap + p * MR;
+                for (long i = 0; i < mr; i++) dst[i] = src[i];
+                for (long i = mr; i < MR; i++) dst[i] = 0;
+            }
+        } else {  // A is stored m×k: each row is contiguous in k
+            const float *src = a + (m0 + p0) * lda + k0;
+#if GANBOOK_X86
+            if (vector) {
+                transpose_rows(src, lda, mr, kc, ap, MR, MR);
+                continue;
+            }
+#endif
+            if (mr == MR) {
+                for (long p = 0; p < kc; p++)
+                    for (long i = 0; i < MR; i++) ap[p * MR + i] = src[i * lda + p];
+            } else {
+                for (long p = 0; p < kc; p++)
+                    for (long i = 0; i < MR; i++) ap[p * MR + i] = i < mr ? src[i * lda + p] : 0;
+            }
+        }
+    }
+}
+
+// op(B) columns n0..<n0+nc, depths k0..<k0+kc → NR-wide panels, zero columns past the edge.
+static void pack_b(int vector, int trans, const float *b, long ldb, long n0, long nc, long k0, long kc, float *bp) {
+    for (long q0 = 0; q0 < nc; q0 += NR, bp += NR * kc) {
+        long nr = nc - q0 < NR ? nc - q0 : NR;
+        if (trans) {  // B is stored n×k: each column of op(B) is contiguous in k
+            const float *src = b + (n0 + q0) * ldb + k0;
+#if GANBOOK_X86
+            if (vector) {
+                transpose_rows(src, ldb, nr, kc, bp, NR, 16);
+                transpose_rows(src + 16 * ldb, ldb, nr > 16 ? nr - 16 : 0, kc, bp + 16, NR, 16);
+                continue;
+            }
+#endif
+            for (long j = 0; j < nr; j++) {
+                const float *src = b + (n0 + q0 + j) * ldb + k0;
+                for (long p = 0; p < kc; p++) bp[p * NR + j] = src[p];
+            }
+            for (long j = nr; j < NR; j++)
+                for (long p = 0; p < kc; p++) bp[p * NR + j] = 0;
+        } else {  // B is stored k×n: each depth is nr contiguous floats
+#if GANBOOK_X86
+            if (vector) {
+                copy_rows(b + k0 * ldb + n0 + q0, ldb, nr, kc, bp, NR, NR);
+                continue;
+            }
+#endif
+            for (long p = 0; p < kc; p++) {
+                const float *src = b + (k0 + p) * ldb + n0 + q0;
+                float *dst = bp + p * NR;
+                if (nr == NR) {
+                    for (int j = 0; j < NR; j++) dst[j] = src[j];  // a fixed width: two vector copies
+                } else {
+                    for (long j = 0; j < NR; j++) dst[j] = j < nr ? src[j] : 0;
+                }
+            }
+        }
+    }
+}
+
+// The packing buffers, one pair per thread, kept between calls (≤ 384 KB + 512 KB).
+static _Thread_local float *packed_a, *packed_b;
+
+static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
+                   long ldb, int accumulate, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        if (!accumulate)
+            for (long i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
+        return;
+    }
+    if (!packed_a) {
+        packed_a = aligned_alloc(64, (size_t)MC * KC * sizeof(float));
+        packed_b = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
+        if (!packed_a || !packed_b) abort();
+    }
+    tile_kernel tile = tile_portable;
+#if GANBOOK_X86
+    if (vector) tile = tile_avx512;
+#endif
+    for (long k0 = 0; k0 < k; k0 += KC) {
+        long kc = k - k0 < KC ? k - k0 : KC;
+        int add = accumulate || k0 > 0;
+        for (long n0 = 0; n0 < n; n0 += NC) {
+            long nc = n - n0 < NC ? n - n0 : NC;
+            pack_b(vector, trans_b, b, ldb, n0, nc, k0, kc, packed_b);
+            for (long m0 = 0; m0 < m; m0 += MC) {
+                long mc = m - m0 < MC ? m - m0 : MC;
+                pack_a(vector, trans_a, a, lda, m0, mc, k0, kc, packed_a);
+                for (long q0 = 0; q0 < nc; q0 += NR) {
+                    const float *bp = packed_b + (q0 / NR) * NR * kc;
+                    long nr = nc - q0 < NR ? nc - q0 : NR;
+                    for (long p0 = 0; p0 < mc; p0 += MR) {
+                        long mr = mc - p0 < MR ? mc - p0 : MR;
+                        tile(kc, packed_a + (p0 / MR) * MR * kc, bp, c + (m0 + p0) * ldc + n0 + q0, ldc, mr, nr, add);
+                    }
+                }
+            }
+        }
+    }
+}
+
+static int vector_cpu = -1;  // ganbook_sgemm_is_fast(), asked once (threads may race to ask: same answer)
+
+void ganbook_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
+                   long ldb, int accumulate, float *c, long ldc) {
+    int vector = __atomic_load_n(&vector_cpu, __ATOMIC_RELAXED);
+    if (vector < 0) {
+        vector = ganbook_sgemm_is_fast();
+        __atomic_store_n(&vector_cpu, vector, __ATOMIC_RELAXED);
+    }
+    sgemm(vector, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+}
+
+void ganbook_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
+                            const float *b, long ldb, int accumulate, float *c, long ldc) {
+    sgemm(0, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+}
