@@ -155,79 +155,32 @@ __attribute__((target("avx512f"))) static void copy_rows(const float *src, long 
 }
 #endif
 
-
-
-static void pack_a(int vector, int trans, const float *a, long lda, long m0, long mc, long k0, long kc, float *ap) {
-    for (long p0 = 0; p0 < mc; p0 += MR, ap += MR * kc) {
-        long mr = mc - p0 < MR ? mc - p0 : MR;
-        if (trans) {  // A is stored k×m: each depth is mr contiguous floats
+// Packs `lanes` rows or columns of an operand into panels of `width` (MR for A, NR for B) lanes, zero past
+// the edge: panel element [p][j] = X(lane j, depth p), for `depth` depths. `straight`: the lanes of one depth
+// are contiguous, X(j, p) = src[p·ld + j] (A stored k×m, B stored k×n); otherwise each lane is contiguous
+// along the depths, X(j, p) = src[j·ld + p] (A stored m×k, B stored n×k), a transposing copy.
+static void pack_panels(int vector, int straight, const float *src, long ld, long lanes, long depth, int width,
+                        float *dst) {
+    for (long q0 = 0; q0 < lanes; q0 += width, dst += width * depth) {
+        long count = lanes - q0 < width ? lanes - q0 : width;
+        const float *panel = straight ? src + q0 : src + q0 * ld;
 #if GANBOOK_X86
-            if (vector) {
-                copy_rows(a + k0 * lda + m0 + p0, lda, mr, kc, ap, MR, MR);
-                continue;
-            }
-#endif
-            for (long p = 0; p < kc; p++) {
-                const float *src = a + (k0 + p) * lda + m0 + p0;
-                float *dst = ap + p * MR;
-                for (long i = 0; i < mr; i++) dst[i] = src[i];
-                for (long i = mr; i < MR; i++) dst[i] = 0;
-            }
-        } else {  // A is stored m×k: each row is contiguous in k
-            const float *src = a + (m0 + p0) * lda + k0;
-#if GANBOOK_X86
-            if (vector) {
-                transpose_rows(src, lda, mr, kc, ap, MR, MR);
-                continue;
-            }
-#endif
-            if (mr == MR) {
-                for (long p = 0; p < kc; p++)
-                    for (long i = 0; i < MR; i++) ap[p * MR + i] = src[i * lda + p];
-            } else {
-                for (long p = 0; p < kc; p++)
-                    for (long i = 0; i < MR; i++) ap[p * MR + i] = i < mr ? src[i * lda + p] : 0;
-            }
+        if (vector && straight) {
+            copy_rows(panel, ld, count, depth, dst, width, width);
+            continue;
         }
-    }
-}
-
-// op(B) columns n0..<n0+nc, depths k0..<k0+kc → NR-wide panels, zero columns past the edge.
-static void pack_b(int vector, int trans, const float *b, long ldb, long n0, long nc, long k0, long kc, float *bp) {
-    for (long q0 = 0; q0 < nc; q0 += NR, bp += NR * kc) {
-        long nr = nc - q0 < NR ? nc - q0 : NR;
-        if (trans) {  // B is stored n×k: each column of op(B) is contiguous in k
-            const float *src = b + (n0 + q0) * ldb + k0;
-#if GANBOOK_X86
-            if (vector) {
-                transpose_rows(src, ldb, nr, kc, bp, NR, 16);
-                transpose_rows(src + 16 * ldb, ldb, nr > 16 ? nr - 16 : 0, kc, bp + 16, NR, 16);
-                continue;
+        if (vector) {  // 16 lanes at a time: 12 for an A panel, 16 + 16 for a B panel
+            for (int h = 0; h < width; h += 16) {
+                long left = count - h < 0 ? 0 : count - h;
+                transpose_rows(panel + h * ld, ld, left < 16 ? left : 16, depth, dst + h, width,
+                               width - h < 16 ? width - h : 16);
             }
-#endif
-            for (long j = 0; j < nr; j++) {
-                const float *src = b + (n0 + q0 + j) * ldb + k0;
-                for (long p = 0; p < kc; p++) bp[p * NR + j] = src[p];
-            }
-            for (long j = nr; j < NR; j++)
-                for (long p = 0; p < kc; p++) bp[p * NR + j] = 0;
-        } else {  // B is stored k×n: each depth is nr contiguous floats
-#if GANBOOK_X86
-            if (vector) {
-                copy_rows(b + k0 * ldb + n0 + q0, ldb, nr, kc, bp, NR, NR);
-                continue;
-            }
-#endif
-            for (long p = 0; p < kc; p++) {
-                const float *src = b + (k0 + p) * ldb + n0 + q0;
-                float *dst = bp + p * NR;
-                if (nr == NR) {
-                    for (int j = 0; j < NR; j++) dst[j] = src[j];  // a fixed width: two vector copies
-                } else {
-                    for (long j = 0; j < NR; j++) dst[j] = j < nr ? src[j] : 0;
-                }
-            }
+            continue;
         }
+#endif
+        for (long p = 0; p < depth; p++)
+            for (long j = 0; j < width; j++)
+                dst[p * width + j] = j >= count ? 0 : straight ? panel[p * ld + j] : panel[j * ld + p];
     }
 }
 
@@ -256,10 +209,10 @@ static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, 
         int add = accumulate || k0 > 0;
         for (long n0 = 0; n0 < n; n0 += NC) {
             long nc = n - n0 < NC ? n - n0 : NC;
-            pack_b(vector, trans_b, b, ldb, n0, nc, k0, kc, packed_b);
+            pack_panels(vector, !trans_b, trans_b ? b + n0 * ldb + k0 : b + k0 * ldb + n0, ldb, nc, kc, NR, packed_b);
             for (long m0 = 0; m0 < m; m0 += MC) {
                 long mc = m - m0 < MC ? m - m0 : MC;
-                pack_a(vector, trans_a, a, lda, m0, mc, k0, kc, packed_a);
+                pack_panels(vector, trans_a, trans_a ? a + k0 * lda + m0 : a + m0 * lda + k0, lda, mc, kc, MR, packed_a);
                 for (long q0 = 0; q0 < nc; q0 += NR) {
                     const float *bp = packed_b + (q0 / NR) * NR * kc;
                     long nr = nc - q0 < NR ? nc - q0 : NR;
