@@ -2,8 +2,8 @@
 // (`TensorCore/Convolution+Chunks.swift`): C[m×n] (+)= op(A)[m×k] · op(B)[k×n], row-major.
 //
 // Why not OpenBLAS here: the chunk products are small and skinny (e.g. 128×1024 by 1024×147), and
-// OpenBLAS 0.3.21's SkylakeX sgemm runs them at 63–77 GFLOP/s on one core of this machine, where one
-// core can do ~163 (AVX-512 FMA). This is the classic Goto/BLIS structure, sized for those shapes:
+// OpenBLAS 0.3.21's SkylakeX sgemm ran them at 94–102 GFLOP/s on one core of our 2-core Ice Lake machines
+// (this code: 107–124 in the same minute), where a core does ~176 (AVX-512 FMA). This is the classic Goto/BLIS structure, sized for those shapes:
 //
 //   for each KC-deep slice of k:                 (C accumulates across slices)
 //     for each NC-wide block of n:   pack op(B) into NR-wide panels   (Bp: kc × NR each)
@@ -20,6 +20,7 @@
 
 #include "ckernels.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,8 @@
 #define GANBOOK_X86 1
 #endif
 
-// KC = 192: a B panel (24 KB) and an A panel (9 KB) share the 48 KB L1 with room to spare; 128, 256 and
-// 384 ran the DCGAN's chunk products 10–20% slower here.
+// KC = 192: a B panel (24 KB) and an A panel (9 KB) share the 48 KB L1 with room to spare. KC 128 and 256
+// made the whole DCGAN b64 step 4.6% and 3% slower (10 alternated rounds each).
 enum { MR = 12, NR = 32, KC = 192, MC = 384, NC = 512 };
 
 // One MR×NR tile: C[0..<mr][0..<nr] = (accumulate ? C : 0) + Σ_k Ap[k][·] ⊗ Bp[k][·].
@@ -184,8 +185,21 @@ static void pack_panels(int vector, int straight, const float *src, long ld, lon
     }
 }
 
-// The packing buffers, one pair per thread, kept between calls (≤ 384 KB + 512 KB).
-static _Thread_local float *packed_a, *packed_b;
+// Each thread's packing buffers (A's block, MC×KC, then B's, NC×KC: 672 KB), kept between calls and freed
+// when the thread ends (a Dispatch thread may, after running some chunks).
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+static void make_buffers_key(void) { pthread_key_create(&buffers_key, free); }
+
+static float *thread_buffers(void) {
+    pthread_once(&buffers_once, make_buffers_key);
+    float *buffers = pthread_getspecific(buffers_key);
+    if (!buffers) {
+        buffers = aligned_alloc(64, (size_t)(MC + NC) * KC * sizeof(float));
+        if (!buffers || pthread_setspecific(buffers_key, buffers) != 0) abort();
+    }
+    return buffers;
+}
 
 static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
                    long ldb, int accumulate, float *c, long ldc) {
@@ -195,11 +209,7 @@ static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, 
             for (long i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
         return;
     }
-    if (!packed_a) {
-        packed_a = aligned_alloc(64, (size_t)MC * KC * sizeof(float));
-        packed_b = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
-        if (!packed_a || !packed_b) abort();
-    }
+    float *packed_a = thread_buffers(), *packed_b = packed_a + MC * KC;
     tile_kernel tile = tile_portable;
 #if GANBOOK_X86
     if (vector) tile = tile_avx512;
@@ -214,11 +224,10 @@ static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, 
                 long mc = m - m0 < MC ? m - m0 : MC;
                 pack_panels(vector, trans_a, trans_a ? a + k0 * lda + m0 : a + m0 * lda + k0, lda, mc, kc, MR, packed_a);
                 for (long q0 = 0; q0 < nc; q0 += NR) {
-                    const float *bp = packed_b + (q0 / NR) * NR * kc;
                     long nr = nc - q0 < NR ? nc - q0 : NR;
-                    for (long p0 = 0; p0 < mc; p0 += MR) {
+                    for (long p0 = 0; p0 < mc; p0 += MR) {  // panel p0 / MR starts at p0·kc, as B's at q0·kc
                         long mr = mc - p0 < MR ? mc - p0 : MR;
-                        tile(kc, packed_a + (p0 / MR) * MR * kc, bp, c + (m0 + p0) * ldc + n0 + q0, ldc, mr, nr, add);
+                        tile(kc, packed_a + p0 * kc, packed_b + q0 * kc, c + (m0 + p0) * ldc + n0 + q0, ldc, mr, nr, add);
                     }
                 }
             }
@@ -226,16 +235,10 @@ static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, 
     }
 }
 
-static int vector_cpu = -1;  // ganbook_sgemm_is_fast(), asked once (threads may race to ask: same answer)
-
 void ganbook_sgemm(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
                    long ldb, int accumulate, float *c, long ldc) {
-    int vector = __atomic_load_n(&vector_cpu, __ATOMIC_RELAXED);
-    if (vector < 0) {
-        vector = ganbook_sgemm_is_fast();
-        __atomic_store_n(&vector_cpu, vector, __ATOMIC_RELAXED);
-    }
-    sgemm(vector, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+    // __builtin_cpu_supports reads what the runtime found at start-up: a load and a test, no cpuid.
+    sgemm(ganbook_sgemm_is_fast(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
 }
 
 void ganbook_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
