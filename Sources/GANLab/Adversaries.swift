@@ -45,21 +45,41 @@ extension Adversaries {
     /// one-sided label smoothing. Its own function so that D's two graphs are released before G's pass.
     /// `real`: `[N, …]` real items; `fake`: `[N, …]` from G (detached here, so G learns nothing from it).
     public func updateD(real: Tensor, fake: Variable, realLabel: Float = 1) -> DiscriminatorUpdate {
-        let n = real.shape[0]
+        let n = real.shape[0], m = fake.shape[0]
         optimizerD.zeroGrad()
         // The two graphs live only inside this closure, so they are gone before the step: each layer's
         // node keeps D's weights for its backward pass, and while it lived, Adam's in-place update had to
         // copy every weight of D first (copy-on-write; 2.7% of an MLP step).
         let update: DiscriminatorUpdate = {
-            let outReal = verdicts(Variable(real))
-            let outFake = verdicts(fake.detach())
-            let lossReal = Loss.bceWithLogits(outReal, Variable(.full([n], realLabel)))
-            let lossFake = Loss.bceWithLogits(outFake, Variable(.zeros([n])))
-            let lossD = lossReal + lossFake
+            let lossD: Variable
+            let outReal, outFake: Tensor
+            if D.isRowWise {
+                // Both batches in one pass: the same loss and gradients as two passes, up to the order of
+                // float sums, with every product of D twice as tall and one ∂W per layer instead of two
+                // added together (MLP step 1.02–1.24×, median 1.07×, 8 alternated runs). The mean over
+                // all n + m rows, weighted so that it is mean(real part) + mean(fake part).
+                let both = verdicts(Variable.concat([Variable(real), fake.detach()], axis: 0))
+                let weights = Tensor.concat([.full([n], Float(n + m) / Float(n)), .full([m], Float(n + m) / Float(m))], axis: 0)
+                let targets = Tensor.concat([.full([n], realLabel), .zeros([m])], axis: 0)
+                lossD = Loss.bceWithLogits(both, Variable(targets), weights: weights)
+                outReal = both.value.rows(Array(0..<n))
+                outFake = both.value.rows(Array(n..<n + m))
+            } else {
+                // BatchNorm normalises a batch by its own statistics: D sees the real and the fake batch
+                // apart, as PyTorch's reference does.
+                let verdictsReal = verdicts(Variable(real)), verdictsFake = verdicts(fake.detach())
+                lossD =
+                    Loss.bceWithLogits(verdictsReal, Variable(.full([n], realLabel)))
+                    + Loss.bceWithLogits(verdictsFake, Variable(.zeros([m])))
+                outReal = verdictsReal.value
+                outFake = verdictsFake.value
+            }
             lossD.backward()
             return DiscriminatorUpdate(
-                loss: lossD.value.item, lossReal: lossReal.value.item, lossFake: lossFake.value.item,
-                dReal: outReal.value.sigmoid().mean().item, dFake: outFake.value.sigmoid().mean().item)
+                loss: lossD.value.item,
+                lossReal: Loss.bceWithLogits(Variable(outReal), Variable(.full([n], realLabel))).value.item,
+                lossFake: Loss.bceWithLogits(Variable(outFake), Variable(.zeros([m]))).value.item,
+                dReal: outReal.sigmoid().mean().item, dFake: outFake.sigmoid().mean().item)
         }()
         optimizerD.step()
         return update

@@ -120,4 +120,5 @@ public final class MLPDiscriminator: Module {
     }
     public override func forward(_ x: Variable) -> Variable { net(x.flattened(from: 1)).reshaped([x.shape[0]]) }
     public override var typeName: String { "Discriminator" }
+    public override var isRowWise: Bool { net.isRowWise }
 }

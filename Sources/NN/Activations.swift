@@ -5,6 +5,7 @@ import TensorCore
 public final class ReLU: Module {
     public override func forward(_ x: Variable) -> Variable { x.relu() }
     public override var typeName: String { "ReLU" }
+    public override var isRowWise: Bool { true }
 }
 
 /// x if x > 0 else slope·x, element-wise. Any shape.
@@ -13,6 +14,7 @@ public final class LeakyReLU: Module {
     public init(_ negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
     public override func forward(_ x: Variable) -> Variable { x.leakyRelu(negativeSlope) }
     public override var typeName: String { "LeakyReLU" }
+    public override var isRowWise: Bool { true }
     public override var settings: String { "negative_slope=\(negativeSlope)" }
 }
 
@@ -20,12 +22,14 @@ public final class LeakyReLU: Module {
 public final class Tanh: Module {
     public override func forward(_ x: Variable) -> Variable { x.tanh() }
     public override var typeName: String { "Tanh" }
+    public override var isRowWise: Bool { true }
 }
 
 /// 1 / (1 + e⁻ˣ), element-wise: squashes to (0, 1). Any shape.
 public final class Sigmoid: Module {
     public override func forward(_ x: Variable) -> Variable { x.sigmoid() }
     public override var typeName: String { "Sigmoid" }
+    public override var isRowWise: Bool { true }
 }
 
 /// In training, zeroes each element with probability p and scales the rest by 1/(1 − p); identity in eval.
@@ -60,6 +64,7 @@ public final class MaxPool2d: Module {
     }
     public override func forward(_ x: Variable) -> Variable { x.maxPool2d(kernel: kernelSize, stride: stride) }
     public override var typeName: String { "MaxPool2d" }
+    public override var isRowWise: Bool { true }
     public override var settings: String { "kernel_size=\(kernelSize), stride=\(stride)" }
 }
 
@@ -69,6 +74,7 @@ public final class Flatten: Module {
     public init(startDim: Int = 1) { self.startDim = startDim }
     public override func forward(_ x: Variable) -> Variable { x.flattened(from: startDim) }
     public override var typeName: String { "Flatten" }
+    public override var isRowWise: Bool { startDim >= 1 }
     public override var settings: String { "start_dim=\(startDim), end_dim=-1" }
 }
 
@@ -78,6 +84,7 @@ public final class Unflatten: Module {
     public init(_ shape: [Int]) { self.shape = shape }
     public override func forward(_ x: Variable) -> Variable { x.reshaped([x.shape[0]] + shape) }
     public override var typeName: String { "Unflatten" }
+    public override var isRowWise: Bool { true }
     public override var settings: String { "dim=1, unflattened_size=(\(shape.map(String.init).joined(separator: ", ")))" }
 }
 
@@ -91,4 +98,5 @@ public final class Sequential: Module {
     }
     public override func forward(_ x: Variable) -> Variable { layers.reduce(x) { $1($0) } }
     public override var typeName: String { "Sequential" }
+    public override var isRowWise: Bool { layers.allSatisfy(\.isRowWise) }
 }

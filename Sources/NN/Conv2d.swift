@@ -27,6 +27,7 @@ public final class Conv2d: Module {
     }
 
     public override var typeName: String { "Conv2d" }
+    public override var isRowWise: Bool { true }
     public override var settings: String {
         "\(inChannels), \(outChannels), kernel_size=(\(kernelSize), \(kernelSize)), stride=(\(stride), \(stride))"
             + (padding > 0 ? ", padding=(\(padding), \(padding))" : "") + (bias == nil ? ", bias=False" : "")
@@ -60,6 +61,7 @@ public final class ConvTranspose2d: Module {
     }
 
     public override var typeName: String { "ConvTranspose2d" }
+    public override var isRowWise: Bool { true }
     public override var settings: String {
         "\(inChannels), \(outChannels), kernel_size=(\(kernelSize), \(kernelSize)), stride=(\(stride), \(stride))"
             + (padding > 0 ? ", padding=(\(padding), \(padding))" : "")

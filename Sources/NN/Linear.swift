@@ -21,5 +21,6 @@ public final class Linear: Module {
     public override func forward(_ x: Variable) -> Variable { Variable.linear(x, weight: weight, bias: bias) }
 
     public override var typeName: String { "Linear" }
+    public override var isRowWise: Bool { true }
     public override var settings: String { "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(bias != nil ? "True" : "False")" }
 }

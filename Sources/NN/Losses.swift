@@ -20,9 +20,11 @@ public enum Loss {
 
     /// Binary cross-entropy on logits x (before the sigmoid), numerically stable for any x:
     /// mean(max(x, 0) − x·t + log(1 + e^−|x|)), which equals bce(σ(x), t) without overflow.
-    public static func bceWithLogits(_ logits: Variable, _ target: Variable) -> Variable {
+    /// `weights` (the shape of `logits`) scale each element's loss before the mean, as PyTorch's `weight`.
+    public static func bceWithLogits(_ logits: Variable, _ target: Variable, weights: Tensor? = nil) -> Variable {
         let softplusOfMinusAbs = ((-logits.abs()).exp() + 1).log()
-        return (logits.relu() - logits * target + softplusOfMinusAbs).mean()
+        let perElement = logits.relu() - logits * target + softplusOfMinusAbs
+        return (weights.map { perElement * Variable($0) } ?? perElement).mean()
     }
 
     /// Negative log-likelihood: −mean over rows of logProbs[i, target[i]].

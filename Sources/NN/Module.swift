@@ -33,6 +33,13 @@ open class Module {
     /// Constructor arguments as PyTorch prints them: `in_features=784, out_features=512`.
     open var settings: String { "" }
 
+    /// Whether each row of the output depends only on the same row of the input, with nothing drawn at
+    /// random: then m(concat(a, b)) = concat(m(a), m(b)), and a caller may run two batches as one
+    /// (D's update runs the real and the fake batch in one pass: one product per layer, each twice as
+    /// tall). False unless a module says otherwise: BatchNorm mixes a batch's rows in training, Dropout
+    /// draws its masks row after row, and a module written elsewhere has promised nothing.
+    open var isRowWise: Bool { false }
+
     // MARK: Registration
 
     /// Registers a trainable parameter (a leaf with `requiresGrad`) under `name`.

@@ -19,6 +19,12 @@ struct LossTests {
     @Test func bce() { check("bce", input: "pred") { Loss.bce($0, Variable(Torch["bce.target"])) } }
     @Test("BCE with logits stays finite and exact at logits ±30, ±40")
     func bceWithLogits() { check("bce_logits", input: "logits") { Loss.bceWithLogits($0, Variable(Torch["bce_logits.target"])) } }
+    @Test("BCE with logits and per-element weights, as PyTorch's weight=")
+    func bceWithLogitsWeighted() {
+        check("bce_logits_w", input: "logits") {
+            Loss.bceWithLogits($0, Variable(Torch["bce_logits_w.target"]), weights: Torch["bce_logits_w.weight"])
+        }
+    }
     @Test func crossEntropy() { check("cross_entropy", input: "logits") { Loss.crossEntropy($0, Torch["cross_entropy.target"]) } }
     @Test func nll() { check("nll", input: "x") { Loss.nll($0, Torch["nll.target"]) } }
 
