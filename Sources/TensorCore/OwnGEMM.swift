@@ -34,4 +34,35 @@ public enum OwnGEMM {
         (portable ? ganbook_sgemm_portable : ganbook_sgemm)(
             transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
     }
+
+    /// op(A) packed once for many products with it: a convolution packs its weights before its chunks run,
+    /// instead of every chunk packing them again for its own product (they are A in the forward product and
+    /// in ∂cols, 128×1024 floats for D.conv2 against 147 columns per chunk). The two threads pack halves.
+    /// Holds `[m rounded up to 12, k]` floats in the kernel's panel order.
+    public final class PackedA: @unchecked Sendable {
+        public let m: Int, k: Int
+        let portable: Bool
+        let buffer: UnsafeMutablePointer<Float>
+
+        public init(transposeA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, portable: Bool = false) {
+            (self.m, self.k, self.portable) = (m, k, portable)
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(ganbook_sgemm_packed_size(m, k), 1))
+            self.buffer = buffer
+            Profiler.measure("pack weights") {
+                parallelChunks(ganbook_sgemm_slices(k), work: m * k) { slices in
+                    ganbook_sgemm_pack_a(
+                        portable ? 1 : 0, transposeA ? 1 : 0, m, k, a, lda, slices.lowerBound, slices.upperBound, buffer)
+                }
+            }
+        }
+        deinit { buffer.deallocate() }
+
+        /// C[m×n] = A·op(B) (+ C when `accumulate`) on the calling thread.
+        public func multiply(
+            transposeB: Bool, n: Int, b: UnsafePointer<Float>, ldb: Int, accumulate: Bool,
+            c: UnsafeMutablePointer<Float>, ldc: Int
+        ) {
+            ganbook_sgemm_prepacked(portable ? 1 : 0, m, n, k, buffer, transposeB ? 1 : 0, b, ldb, accumulate ? 1 : 0, c, ldc)
+        }
+    }
 }

@@ -28,12 +28,14 @@ public enum Conv {
             x.withUnsafeBufferPointer { xb in
                 weight.withUnsafeBufferPointer { wb in
                     withOptionalPointer(bias) { bp in
+                        let packed = packedWeights(
+                            chunks, transposeA: false, m: cout, k: g.patchSize, weights: wb.baseAddress!, lda: g.patchSize)
                         chunks.run(productRows: cout) { images, work in
                             let gc = g.images(images.count)
                             Unfold.im2col(xb.baseAddress! + images.lowerBound * g.imageSize, gc, into: work.columns, scratch: work.scratch)
                             chunkGEMM(
                                 transposeA: false, transposeB: false, m: cout, n: gc.positions, k: g.patchSize,
-                                a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: gc.positions,
+                                a: wb.baseAddress!, lda: g.patchSize, packedA: packed, b: work.columns, ldb: gc.positions,
                                 c: work.product, ldc: gc.positions)  // [Cout, n·L]
                             imagesFromRows(
                                 work.product, rows: cout, images: images.count, l: l,
@@ -64,6 +66,11 @@ public enum Conv {
                     weight.withUnsafeBufferPointer { wb in
                         do {
                             let dxBase = dxb.baseAddress
+                            let packed =
+                                needInput
+                                ? packedWeights(
+                                    chunks, transposeA: true, m: g.patchSize, k: cout, weights: wb.baseAddress!,
+                                    lda: g.patchSize) : nil
                             chunks.run(productRows: cout) { images, work in
                                 let gc = g.images(images.count), n = gc.positions
                                 rowsFromImages(
@@ -79,7 +86,7 @@ public enum Conv {
                                 if needInput {
                                     chunkGEMM(
                                         transposeA: true, transposeB: false, m: g.patchSize, n: n, k: cout,
-                                        a: wb.baseAddress!, lda: g.patchSize, b: work.product, ldb: n,
+                                        a: wb.baseAddress!, lda: g.patchSize, packedA: packed, b: work.product, ldb: n,
                                         c: work.columns, ldc: n)  // ∂cols: [Cin·k·k, n·L]
                                     Unfold.col2im(
                                         work.columns, gc, into: dxBase! + images.lowerBound * g.imageSize, bias: nil,
@@ -114,6 +121,8 @@ public enum Conv {
             x.withUnsafeBufferPointer { xb in
                 weight.withUnsafeBufferPointer { wb in
                     withOptionalPointer(bias) { bp in
+                        let packed = packedWeights(
+                            chunks, transposeA: true, m: g.patchSize, k: cin, weights: wb.baseAddress!, lda: g.patchSize)
                         chunks.run(productRows: cin) { images, work in
                             let gc = g.images(images.count), m = gc.positions  // m = n·H·W
                             rowsFromImages(
@@ -121,7 +130,7 @@ public enum Conv {
                                 l: h * w, into: work.product)  // x: [Cin, n·H·W]
                             chunkGEMM(
                                 transposeA: true, transposeB: false, m: g.patchSize, n: m, k: cin,
-                                a: wb.baseAddress!, lda: g.patchSize, b: work.product, ldb: m,
+                                a: wb.baseAddress!, lda: g.patchSize, packedA: packed, b: work.product, ldb: m,
                                 c: work.columns, ldc: m)  // [Cout·k·k, n·H·W]
                             Unfold.col2im(
                                 work.columns, gc, into: out.baseAddress! + images.lowerBound * g.imageSize,
@@ -150,6 +159,11 @@ public enum Conv {
                     weight.withUnsafeBufferPointer { wb in
                         do {
                             let dxBase = dxb.baseAddress
+                            let packed =
+                                needInput
+                                ? packedWeights(
+                                    chunks, transposeA: false, m: cin, k: g.patchSize, weights: wb.baseAddress!,
+                                    lda: g.patchSize) : nil
                             chunks.run(productRows: cin) { images, work in
                                 let gc = g.images(images.count), m = gc.positions
                                 Unfold.im2col(
@@ -167,7 +181,7 @@ public enum Conv {
                                 if needInput {
                                     chunkGEMM(
                                         transposeA: false, transposeB: false, m: cin, n: m, k: g.patchSize,
-                                        a: wb.baseAddress!, lda: g.patchSize, b: work.columns, ldb: m,
+                                        a: wb.baseAddress!, lda: g.patchSize, packedA: packed, b: work.columns, ldb: m,
                                         c: work.product, ldc: m)  // ∂x: [Cin, n·H·W]
                                     imagesFromRows(
                                         work.product, rows: cin, images: images.count, l: hw,
@@ -184,8 +198,11 @@ public enum Conv {
     }
 
     /// One single-threaded product inside a chunk (the chunks are what runs in parallel).
+    /// `packedA`: op(A) as `packedWeights` packed it for all the chunks, used when the product runs on the
+    /// own sgemm (A and lda still describe it, for OpenBLAS).
     static func chunkGEMM(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+        packedA: OwnGEMM.PackedA? = nil,
         b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0 && n > 0 else { return }
@@ -195,6 +212,10 @@ public enum Conv {
         }
         Profiler.measure("sgemm in chunks") {
             if OwnGEMM.suits(m: m, n: n, k: k), beta == 0 || beta == 1 {
+                if let packedA, packedA.m == m, packedA.k == k {
+                    packedA.multiply(transposeB: transposeB, n: n, b: b, ldb: ldb, accumulate: beta == 1, c: c, ldc: ldc)
+                    return
+                }
                 OwnGEMM.multiply(
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
                     accumulate: beta == 1, c: c, ldc: ldc)
@@ -204,6 +225,16 @@ public enum Conv {
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
                 beta: beta, c: c, ldc: ldc)
         }
+    }
+
+    /// A layer's weights, op(A) of every chunk's product (m×k), packed once for all the chunks: nil when
+    /// even the narrowest chunk (n = its images · L columns) stays on OpenBLAS (`OwnGEMM.suits`).
+    static func packedWeights(
+        _ chunks: Chunks, transposeA: Bool, m: Int, k: Int, weights: UnsafePointer<Float>, lda: Int
+    ) -> OwnGEMM.PackedA? {
+        let g = chunks.geometry, narrowest = g.n / Swift.max(chunks.count, 1) * g.ho * g.wo
+        guard chunks.count > 1, OwnGEMM.suits(m: m, n: narrowest, k: k) else { return nil }
+        return OwnGEMM.PackedA(transposeA: transposeA, m: m, k: k, a: weights, lda: lda)
     }
 
     /// `[R, n·L]` GEMM rows → `[n, R, L]` images, adding `bias[r]` to row r when given.

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 
 @testable import TensorCore
@@ -94,5 +95,66 @@ struct OwnGEMMTests {
             }
         }
         #expect(maxDifference(grads.dweight!, Tensor(shape: weight.shape, scalars: dweight)) < 1e-3)
+    }
+
+    /// A packed once (a layer's weights), then multiplied by many B's: the same C as packing inside every
+    /// product, whether the slices were packed in one go or in two ranges (as two threads do).
+    @Test("Prepacked A: the same products, with its k slices packed in one or two ranges, both kernels",
+          arguments: [false, true])
+    func prepackedA(portable: Bool) {
+        var g = SeededGenerator(seed: 43)
+        // m over an MC block (384) and under/over a tile; k over one and two KC slices (192) and at one.
+        for (m, n, k) in [(128, 147, 1024), (1024, 147, 128), (400, 33, 385), (13, 100, 192), (12, 32, 1)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (aRows, aCols) = ta ? (k, m) : (m, k), (bRows, bCols) = tb ? (n, k) : (k, n)
+                let lda = aCols + 2, ldb = bCols + 1, ldc = n + 3
+                let a = Tensor.randn([aRows * lda], using: &g).scalars, b = Tensor.randn([bRows * ldb], using: &g).scalars
+                let c0 = Tensor.randn([m * ldc], using: &g).scalars
+                a.withUnsafeBufferPointer { ab in
+                    b.withUnsafeBufferPointer { bb in
+                        let whole = OwnGEMM.PackedA(transposeA: ta, m: m, k: k, a: ab.baseAddress!, lda: lda, portable: portable)
+                        // The same packing, its slices in two calls.
+                        let slices = ganbook_sgemm_slices(k), half = slices / 2
+                        let size = ganbook_sgemm_packed_size(m, k)
+                        var halves = [Float](repeating: .nan, count: size)
+                        halves.withUnsafeMutableBufferPointer { hb in
+                            for (first, end) in [(half, slices), (0, half)] {
+                                ganbook_sgemm_pack_a(portable ? 1 : 0, ta ? 1 : 0, m, k, ab.baseAddress!, lda, first, end, hb.baseAddress!)
+                            }
+                        }
+                        #expect(Array(UnsafeBufferPointer(start: whole.buffer, count: size)) == halves, "m \(m) k \(k) ta \(ta)")
+                        for accumulate in [false, true] {
+                            var ours = c0, unpacked = c0
+                            ours.withUnsafeMutableBufferPointer { cb in
+                                whole.multiply(
+                                    transposeB: tb, n: n, b: bb.baseAddress!, ldb: ldb, accumulate: accumulate,
+                                    c: cb.baseAddress!, ldc: ldc)
+                            }
+                            unpacked.withUnsafeMutableBufferPointer { cb in
+                                OwnGEMM.multiply(
+                                    transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: ab.baseAddress!, lda: lda,
+                                    b: bb.baseAddress!, ldb: ldb, accumulate: accumulate, c: cb.baseAddress!, ldc: ldc,
+                                    portable: portable)
+                            }
+                            // The same panels through the same kernel: the same sums, bit for bit.
+                            #expect(ours == unpacked, "m \(m) n \(n) k \(k) ta \(ta) tb \(tb) acc \(accumulate)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// G's first transposed convolution (128 → 64 channels, 4×4, 7×7 → 14×14), whose weights are A both in
+    /// its forward product (transposed) and in ∂x: through the prepacked weights on an AVX-512 CPU.
+    @Test("G's deconv1 with its weights packed once: forward and ∂x against direct loops")
+    func generatorLayer() {
+        var g = SeededGenerator(seed: 44)
+        let x = Tensor.randn([5, 128, 7, 7], using: &g), weight = Tensor.randn([128, 64, 4, 4], std: 0.05, using: &g)
+        let (out, geometry) = Conv.convTranspose2d(x, weight: weight, bias: nil, stride: 2, padding: 1, outputPadding: 0)
+        #expect(maxDifference(out, Conv.naiveConvTranspose2d(x, weight: weight, bias: nil, stride: 2, padding: 1, outputPadding: 0)) < 1e-4)
+        let gout = Tensor.randn(out.shape, using: &g)
+        let grads = Conv.convTranspose2dBackward(gout, x: x, weight: weight, geometry: geometry, needWeight: false)
+        #expect(maxDifference(grads.dx!, Conv.naiveConv2d(gout, weight: weight, bias: nil, stride: 2, padding: 1)) < 1e-4)
     }
 }
