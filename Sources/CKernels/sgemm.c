@@ -16,7 +16,7 @@
 // whatever the transposes, so the kernel has one shape. Tiles at C's right edge store with a mask.
 //
 // A convolution's weights are A in two of its three products, the same for every chunk of its batch: the
-// caller may pack them once (`ganbook_sgemm_pack_a`, both threads a share of the slices) and pass them
+// caller may pack them once (`ganbook_sgemm_pack_a`, both threads a share of its panels) and pass them
 // packed (`ganbook_sgemm_prepacked`), instead of each chunk packing them again: 5% less thread time in
 // the chunks' products of a DCGAN b64 step (`bench --profile`, alternated rounds).
 //
@@ -212,16 +212,24 @@ static float *thread_buffers(void) {
 // out as `sgemm` would have packed it for itself.
 static long padded_m(long m) { return (m + MR - 1) / MR * MR; }
 
-// Slices first..<end of op(A) (m×k) into `packed` (the whole packed A: each slice lands at its place).
-static void pack_a_slices(int vector, int trans_a, long m, long k, const float *a, long lda, long first, long end,
-                          float *packed) {
-    for (long k0 = first * KC; k0 < k && k0 < end * KC; k0 += KC) {
-        long kc = k - k0 < KC ? k - k0 : KC;
-        pack_panels(vector, trans_a, trans_a ? a + k0 * lda : a + k0, lda, m, kc, MR, packed + k0 * padded_m(m));
+// Units first..<end of op(A) (m×k) into `packed` (the whole packed A: each lands at its place). A unit is
+// one MR-row panel of one KC slice, slice after slice: as many as there are panels when k ≤ KC (a
+// layer's weights with 128 input channels), so two threads can share the packing of any A.
+static void pack_a_units(int vector, int trans_a, long m, long k, const float *a, long lda, long first, long end,
+                         float *packed) {
+    long panels = padded_m(m) / MR;
+    for (long unit = first; unit < end;) {
+        long slice = unit / panels, p0 = unit % panels;
+        long p1 = end - slice * panels < panels ? end - slice * panels : panels;  // this slice's last panel + 1
+        long k0 = slice * KC, kc = k - k0 < KC ? k - k0 : KC;
+        long row0 = p0 * MR, rows = (p1 * MR < m ? p1 * MR : m) - row0;
+        pack_panels(vector, trans_a, trans_a ? a + k0 * lda + row0 : a + row0 * lda + k0, lda, rows, kc, MR,
+                    packed + k0 * padded_m(m) + row0 * kc);
+        unit = slice * panels + p1;
     }
 }
 
-// `prepacked`: op(A) as `pack_a_whole` leaves it, or NULL to pack A's blocks here (then a, lda, trans_a).
+// `prepacked`: op(A) as `pack_a_units` leaves it, or NULL to pack A's blocks here (then a, lda, trans_a).
 static void sgemm(int vector, int trans_a, int trans_b, long m, long n, long k, const float *a, long lda,
                   const float *prepacked, const float *b, long ldb, int accumulate, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
@@ -274,11 +282,11 @@ void ganbook_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, co
 
 long ganbook_sgemm_packed_size(long m, long k) { return padded_m(m) * (k > 0 ? k : 0); }
 
-long ganbook_sgemm_slices(long k) { return k > 0 ? (k + KC - 1) / KC : 0; }
+long ganbook_sgemm_pack_units(long m, long k) { return k > 0 && m > 0 ? (k + KC - 1) / KC * (padded_m(m) / MR) : 0; }
 
-void ganbook_sgemm_pack_a(int portable, int trans_a, long m, long k, const float *a, long lda, long first_slice,
-                          long end_slice, float *packed) {
-    pack_a_slices(!portable && ganbook_sgemm_is_fast(), trans_a, m, k, a, lda, first_slice, end_slice, packed);
+void ganbook_sgemm_pack_a(int portable, int trans_a, long m, long k, const float *a, long lda, long first_unit,
+                          long end_unit, float *packed) {
+    pack_a_units(!portable && ganbook_sgemm_is_fast(), trans_a, m, k, a, lda, first_unit, end_unit, packed);
 }
 
 void ganbook_sgemm_prepacked(int portable, long m, long n, long k, const float *packed_a, int trans_b,

@@ -42,18 +42,20 @@ extension Adversaries {
     }
 
     /// D's update: bce(D(real), realLabel) + bce(D(fake.detach()), 0); backward; step. `realLabel` < 1 is
-    /// one-sided label smoothing. Its own function so that D's two graphs are released before G's pass.
-    /// `real`: `[N, …]` real items; `fake`: `[N, …]` from G (detached here, so G learns nothing from it).
+    /// one-sided label smoothing. Its own function so that D's graphs are released before G's pass.
+    /// `real`: `[N, …]` real items; `fake`: `[M, …]` from G (detached here, so G learns nothing from it).
+    /// A row-wise D (`Module.isRowWise`: the MLP's, the coin game's treasurer) judges both in one pass when
+    /// their items have the same shape; any other D (BatchNorm: the DCGAN's) judges them apart.
     public func updateD(real: Tensor, fake: Variable, realLabel: Float = 1) -> DiscriminatorUpdate {
         let n = real.shape[0], m = fake.shape[0]
         optimizerD.zeroGrad()
-        // The two graphs live only inside this closure, so they are gone before the step: each layer's
+        // D's graphs live only inside this closure, so they are gone before the step: each layer's
         // node keeps D's weights for its backward pass, and while it lived, Adam's in-place update had to
         // copy every weight of D first (copy-on-write; 2.7% of an MLP step).
         let update: DiscriminatorUpdate = {
             let lossD: Variable
             let outReal, outFake: Tensor
-            if D.isRowWise {
+            if D.isRowWise, real.shape.dropFirst() == fake.shape.dropFirst() {
                 // Both batches in one pass: the same loss and gradients as two passes, up to the order of
                 // float sums, with every product of D twice as tall and one ∂W per layer instead of two
                 // added together (MLP step 1.02–1.24×, median 1.07×, 8 alternated runs). The mean over

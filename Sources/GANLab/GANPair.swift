@@ -54,10 +54,11 @@ public final class GANPair: Adversaries {
     /// One training step, exactly as the reference does it:
     ///
     ///     fake = G(z)                                   (once, reused)
-    ///     D: loss = bce(D(real), 1) + bce(D(fake.detach()), 0); backward; step     (two D passes)
+    ///     D: loss = bce(D(real), 1) + bce(D(fake.detach()), 0); backward; step     (two D passes;
+    ///        one over both batches when D mixes no rows, the MLP's: see `updateD`)
     ///     G: loss = bce(D(fake), 1); backward through D into G; step               (non-saturating)
     ///
-    /// Both networks stay in training mode, so every D pass (three) updates bn2's running statistics.
+    /// Both networks stay in training mode, so every DCGAN D pass (three) updates bn2's running statistics.
     /// D's parameters are frozen during the G pass, so they keep the gradients of D's own update.
     /// `real: [N, 1, 28, 28]` in [−1, 1], `z: [N, latent]`.
     @discardableResult

@@ -23,6 +23,7 @@ public enum Loss {
     /// `weights` (the shape of `logits`) scale each element's loss before the mean, as PyTorch's `weight`.
     public static func bceWithLogits(_ logits: Variable, _ target: Variable, weights: Tensor? = nil) -> Variable {
         let softplusOfMinusAbs = ((-logits.abs()).exp() + 1).log()
+        precondition(weights == nil || weights!.shape == logits.shape, "bceWithLogits: weights must have the logits' shape")
         let perElement = logits.relu() - logits * target + softplusOfMinusAbs
         return (weights.map { perElement * Variable($0) } ?? perElement).mean()
     }

@@ -34,7 +34,8 @@ open class Module {
     open var settings: String { "" }
 
     /// Whether each row of the output depends only on the same row of the input, with nothing drawn at
-    /// random: then m(concat(a, b)) = concat(m(a), m(b)), and a caller may run two batches as one
+    /// random: then m(concat(a, b)) = concat(m(a), m(b)) up to the order of float sums (a product's
+    /// kernel may depend on the batch size), and a caller may run two batches as one
     /// (D's update runs the real and the fake batch in one pass: one product per layer, each twice as
     /// tall). False unless a module says otherwise: BatchNorm mixes a batch's rows in training, Dropout
     /// draws its masks row after row, and a module written elsewhere has promised nothing.

@@ -37,25 +37,32 @@ public enum OwnGEMM {
 
     /// op(A) packed once for many products with it: a convolution packs its weights before its chunks run,
     /// instead of every chunk packing them again for its own product (they are A in the forward product and
-    /// in ∂cols, 128×1024 floats for D.conv2 against 147 columns per chunk). The two threads pack halves.
-    /// Holds `[m rounded up to 12, k]` floats in the kernel's panel order.
+    /// in ∂x, 128×1024 floats for D.conv2 against 147 columns per chunk). The two threads pack halves of its
+    /// 12-row panels. Holds `[m rounded up to 12, k]` floats in the kernel's panel order; read-only after init.
     public final class PackedA: @unchecked Sendable {
         public let m: Int, k: Int
+        /// What was packed: op(A) = (A stored at `source`, rows `lda` long)ᵀ when `transposeA`.
+        public let transposeA: Bool, source: UnsafePointer<Float>, lda: Int
         let portable: Bool
         let buffer: UnsafeMutablePointer<Float>
 
         public init(transposeA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, portable: Bool = false) {
-            (self.m, self.k, self.portable) = (m, k, portable)
+            (self.m, self.k, self.transposeA, self.source, self.lda, self.portable) = (m, k, transposeA, a, lda, portable)
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(ganbook_sgemm_packed_size(m, k), 1))
             self.buffer = buffer
             Profiler.measure("pack weights") {
-                parallelChunks(ganbook_sgemm_slices(k), work: m * k) { slices in
+                parallelChunks(ganbook_sgemm_pack_units(m, k), work: m * k) { units in
                     ganbook_sgemm_pack_a(
-                        portable ? 1 : 0, transposeA ? 1 : 0, m, k, a, lda, slices.lowerBound, slices.upperBound, buffer)
+                        portable ? 1 : 0, transposeA ? 1 : 0, m, k, a, lda, units.lowerBound, units.upperBound, buffer)
                 }
             }
         }
         deinit { buffer.deallocate() }
+
+        /// Whether this holds op(A) for a product with these operands.
+        public func holds(transposeA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int) -> Bool {
+            self.transposeA == transposeA && self.m == m && self.k == k && source == a && self.lda == lda
+        }
 
         /// C[m×n] = A·op(B) (+ C when `accumulate`) on the calling thread.
         public func multiply(

@@ -212,7 +212,8 @@ public enum Conv {
         }
         Profiler.measure("sgemm in chunks") {
             if OwnGEMM.suits(m: m, n: n, k: k), beta == 0 || beta == 1 {
-                if let packedA, packedA.m == m, packedA.k == k {
+                if let packedA {
+                    precondition(packedA.holds(transposeA: transposeA, m: m, k: k, a: a, lda: lda), "chunkGEMM: packed A of another product")
                     packedA.multiply(transposeB: transposeB, n: n, b: b, ldb: ldb, accumulate: beta == 1, c: c, ldc: ldc)
                     return
                 }

@@ -98,8 +98,8 @@ struct OwnGEMMTests {
     }
 
     /// A packed once (a layer's weights), then multiplied by many B's: the same C as packing inside every
-    /// product, whether the slices were packed in one go or in two ranges (as two threads do).
-    @Test("Prepacked A: the same products, with its k slices packed in one or two ranges, both kernels",
+    /// product, whether its panels were packed in one go or in uneven ranges (two threads pack halves).
+    @Test("Prepacked A: the same products, its panels packed whole or in uneven ranges, both kernels",
           arguments: [false, true])
     func prepackedA(portable: Bool) {
         var g = SeededGenerator(seed: 43)
@@ -113,12 +113,12 @@ struct OwnGEMMTests {
                 a.withUnsafeBufferPointer { ab in
                     b.withUnsafeBufferPointer { bb in
                         let whole = OwnGEMM.PackedA(transposeA: ta, m: m, k: k, a: ab.baseAddress!, lda: lda, portable: portable)
-                        // The same packing, its slices in two calls.
-                        let slices = ganbook_sgemm_slices(k), half = slices / 2
+                        // The same packing in three calls, out of order, cutting slices and MC blocks anywhere.
+                        let units = ganbook_sgemm_pack_units(m, k), a1 = units / 3, a2 = units * 5 / 7
                         let size = ganbook_sgemm_packed_size(m, k)
                         var halves = [Float](repeating: .nan, count: size)
                         halves.withUnsafeMutableBufferPointer { hb in
-                            for (first, end) in [(half, slices), (0, half)] {
+                            for (first, end) in [(a2, units), (0, a1), (a1, a2)] {
                                 ganbook_sgemm_pack_a(portable ? 1 : 0, ta ? 1 : 0, m, k, ab.baseAddress!, lda, first, end, hb.baseAddress!)
                             }
                         }
@@ -151,6 +151,12 @@ struct OwnGEMMTests {
     func generatorLayer() {
         var g = SeededGenerator(seed: 44)
         let x = Tensor.randn([5, 128, 7, 7], using: &g), weight = Tensor.randn([128, 64, 4, 4], std: 0.05, using: &g)
+        // On an AVX-512 CPU the chunks' products take the weights packed once (1024×128 both ways).
+        let chunks = Chunks(ConvGeometry(n: 5, c: 64, h: 14, w: 14, kh: 4, kw: 4, stride: 2, padding: 1))
+        weight.withUnsafeBufferPointer { wb in
+            let packed = Conv.packedWeights(chunks, transposeA: true, m: 1024, k: 128, weights: wb.baseAddress!, lda: 1024)
+            #expect((packed != nil) == OwnGEMM.enabled)
+        }
         let (out, geometry) = Conv.convTranspose2d(x, weight: weight, bias: nil, stride: 2, padding: 1, outputPadding: 0)
         #expect(maxDifference(out, Conv.naiveConvTranspose2d(x, weight: weight, bias: nil, stride: 2, padding: 1, outputPadding: 0)) < 1e-4)
         let gout = Tensor.randn(out.shape, using: &g)

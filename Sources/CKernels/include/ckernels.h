@@ -35,13 +35,13 @@ void ganbook_sgemm_portable(int trans_a, int trans_b, long m, long n, long k, co
 int ganbook_sgemm_is_fast(void);
 
 /// op(A) (m×k) packed once for many products with it (a convolution's weights against every chunk of its
-/// batch): `ganbook_sgemm_packed_size` floats, filled by `ganbook_sgemm_pack_a` a range of k's slices at a
-/// time (`ganbook_sgemm_slices`: two threads may pack halves), then read by `ganbook_sgemm_prepacked`.
-/// `portable`: the plain C path (for tests); the packed layout is the same either way.
+/// batch): `ganbook_sgemm_packed_size` floats, filled by `ganbook_sgemm_pack_a` a range of its
+/// `ganbook_sgemm_pack_units` at a time (12-row panels of 192-deep slices: two threads may pack halves),
+/// then read by `ganbook_sgemm_prepacked`. `portable`: the plain C path (for tests); the layout is the same.
 long ganbook_sgemm_packed_size(long m, long k);
-long ganbook_sgemm_slices(long k);
-void ganbook_sgemm_pack_a(int portable, int trans_a, long m, long k, const float *a, long lda, long first_slice,
-                          long end_slice, float *packed);
+long ganbook_sgemm_pack_units(long m, long k);
+void ganbook_sgemm_pack_a(int portable, int trans_a, long m, long k, const float *a, long lda, long first_unit,
+                          long end_unit, float *packed);
 /// C[m×n] = A·op(B) (+ C when `accumulate`) with A as `ganbook_sgemm_pack_a` packed it.
 void ganbook_sgemm_prepacked(int portable, long m, long n, long k, const float *packed_a, int trans_b,
                              const float *b, long ldb, int accumulate, float *c, long ldc);

@@ -381,37 +381,7 @@ def case_gan():
     #      -> flatten [8,6272] -> fc [1,6272] -> view [8] (logits)
     #   scalars: gan.loss_D, gan.loss_G, gan.D_x, gan.D_G_z1, gan.D_G_z2 (all shape [])
     # The first seed whose step is well conditioned (see well_conditioned) is used.
-    sys.path.insert(0, REFERENCE_GAN_DIR)
-    import reference_gan as ref
-
-    B = 8
-    for seed in range(1000, 1100):
-        torch.manual_seed(seed)
-        G, D = ref.build_models(torch, "dcgan", 100)
-        G.apply(lambda m: ref.dcgan_init(torch, m))
-        D.apply(lambda m: ref.dcgan_init(torch, m))
-        real = torch.rand(B, 1, 28, 28) * 2 - 1
-        z = torch.randn(B, 100)
-        if well_conditioned(G, D, real, z):
-            print(f"gan: seed {seed} is well conditioned")
-            break
-        print(f"gan: seed {seed} is ill conditioned, trying the next")
-    else:
-        raise RuntimeError("no well-conditioned GAN step found")
-    store("gan.real", real)
-    store("gan.z", z)
-    store_state("gan.before.G", G, G_KEYS)
-    store_state("gan.before.D", D, D_KEYS)
-
-    loss_d, loss_g, out_real, out_fake, out_g = gan_step(G, D, real, z)
-
-    store("gan.loss_D", loss_d)
-    store("gan.loss_G", loss_g)
-    store("gan.D_x", torch.sigmoid(out_real).mean())
-    store("gan.D_G_z1", torch.sigmoid(out_fake).mean())
-    store("gan.D_G_z2", torch.sigmoid(out_g).mean())
-    store_state("gan.after.G", G, G_KEYS)
-    store_state("gan.after.D", D, D_KEYS)
+    gan_case("gan", "dcgan", range(1000, 1100), G_KEYS, D_KEYS)
 
 
 def case_gan_mlp():
@@ -420,38 +390,44 @@ def case_gan_mlp():
     #   gan_mlp.real [8,1,28,28] uniform [-1,1], gan_mlp.z [8,100] N(0,1)
     #   scalars gan_mlp.loss_D, .loss_G, .D_x, .D_G_z1, .D_G_z2; gan_mlp.{before,after}.{G,D}.net.{0,2,4}.*
     # ganbook runs a row-wise D over both batches at once: this checks that it is the same step.
+    keys = [f"net.{i}.{k}" for i in (0, 2, 4) for k in ("weight", "bias")]
+    gan_case("gan_mlp", "mlp", range(2000, 2100), keys, keys)
+
+
+def gan_case(case, arch, seeds, g_keys, d_keys):
+    """One reference GAN step (batch 8, nz 100) from the first seed whose step is well conditioned:
+    <case>.real, .z, .before.{G,D}.*, .loss_D, .loss_G, .D_x, .D_G_z1, .D_G_z2, .after.{G,D}.*"""
     sys.path.insert(0, REFERENCE_GAN_DIR)
     import reference_gan as ref
 
     B = 8
-    keys = [f"net.{i}.{k}" for i in (0, 2, 4) for k in ("weight", "bias")]
-    for seed in range(2000, 2100):
+    for seed in seeds:
         torch.manual_seed(seed)
-        G, D = ref.build_models(torch, "mlp", 100)
+        G, D = ref.build_models(torch, arch, 100)
         G.apply(lambda m: ref.dcgan_init(torch, m))
         D.apply(lambda m: ref.dcgan_init(torch, m))
         real = torch.rand(B, 1, 28, 28) * 2 - 1
         z = torch.randn(B, 100)
         if well_conditioned(G, D, real, z):
-            print(f"gan_mlp: seed {seed} is well conditioned")
+            print(f"{case}: seed {seed} is well conditioned")
             break
-        print(f"gan_mlp: seed {seed} is ill conditioned, trying the next")
+        print(f"{case}: seed {seed} is ill conditioned, trying the next")
     else:
-        raise RuntimeError("no well-conditioned MLP GAN step found")
-    store("gan_mlp.real", real)
-    store("gan_mlp.z", z)
-    store_state("gan_mlp.before.G", G, keys)
-    store_state("gan_mlp.before.D", D, keys)
+        raise RuntimeError(f"no well-conditioned {arch} GAN step found")
+    store(f"{case}.real", real)
+    store(f"{case}.z", z)
+    store_state(f"{case}.before.G", G, g_keys)
+    store_state(f"{case}.before.D", D, d_keys)
 
     loss_d, loss_g, out_real, out_fake, out_g = gan_step(G, D, real, z)
 
-    store("gan_mlp.loss_D", loss_d)
-    store("gan_mlp.loss_G", loss_g)
-    store("gan_mlp.D_x", torch.sigmoid(out_real).mean())
-    store("gan_mlp.D_G_z1", torch.sigmoid(out_fake).mean())
-    store("gan_mlp.D_G_z2", torch.sigmoid(out_g).mean())
-    store_state("gan_mlp.after.G", G, keys)
-    store_state("gan_mlp.after.D", D, keys)
+    store(f"{case}.loss_D", loss_d)
+    store(f"{case}.loss_G", loss_g)
+    store(f"{case}.D_x", torch.sigmoid(out_real).mean())
+    store(f"{case}.D_G_z1", torch.sigmoid(out_fake).mean())
+    store(f"{case}.D_G_z2", torch.sigmoid(out_g).mean())
+    store_state(f"{case}.after.G", G, g_keys)
+    store_state(f"{case}.after.D", D, d_keys)
 
 
 def case_bce_logits_weighted():
