@@ -58,7 +58,7 @@ extension Adversaries {
             if D.isRowWise, real.shape.dropFirst() == fake.shape.dropFirst() {
                 // Both batches in one pass: the same loss and gradients as two passes, up to the order of
                 // float sums, with every product of D twice as tall and one ∂W per layer instead of two
-                // added together (MLP step 1.02–1.24×, median 1.07×, 8 alternated runs). The mean over
+                // added together (MLP step 1.02–1.24×, median 1.06×, 8 alternated runs). The mean over
                 // all n + m rows, weighted so that it is mean(real part) + mean(fake part).
                 let both = verdicts(Variable.concat([Variable(real), fake.detach()], axis: 0))
                 let weights = Tensor.concat([.full([n], Float(n + m) / Float(n)), .full([m], Float(n + m) / Float(m))], axis: 0)
