@@ -10,8 +10,26 @@ public enum BLAS {
     /// left as it is, every split half would start OpenBLAS's threads again — four threads on two
     /// cores, spinning in `sched_yield` between calls (measured: 221,000 yields and 2.2 s of system
     /// time in 300 MLP steps from the notebook). Evaluated once, before the first product.
+    ///
+    /// Then the workers OpenBLAS started as it loaded are stopped: each spins for ~0.1 s before it
+    /// sleeps, and `perf` showed the one on two cores taking 80 ms of CPU between start-up and the end
+    /// of the first DCGAN step, the main thread and the engine's worker each getting half a core. The
+    /// order matters: `openblas_set_num_threads` would start a stopped pool again.
     @usableFromInline
-    static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+    static let singleThreaded: Void = {
+        openblas_set_num_threads(1)
+        _ = ganbook_openblas_stop_workers()
+    }()
+
+    /// OpenBLAS on the calling thread only, its own worker threads stopped (`singleThreaded`). The
+    /// executable calls this first thing; products call it too, so a library user need not.
+    public static func runOnCallingThreadOnly() { _ = singleThreaded }
+
+    /// Whether OpenBLAS's worker threads are running (nil: a build without them, serial or OpenMP).
+    public static var workerThreadsRunning: Bool? {
+        let state = ganbook_openblas_workers_running()
+        return state < 0 ? nil : state == 1
+    }
     /// The kernel family OpenBLAS picked for this CPU (e.g. "Cooperlake", "Haswell").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 

@@ -51,13 +51,63 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
             spareNormal = nil
             return spare
         }
+        let (u1, u2) = nextUniformPair()
+        let (first, second) = SeededGenerator.boxMuller(u1, u2)
+        spareNormal = second
+        return first
+    }
+
+    /// The two uniforms of one Box–Muller pair: u1 in (0, 1), never 0 (its logarithm is taken).
+    @inline(__always)
+    mutating func nextUniformPair() -> (Float, Float) {
         var u1: Float = 0
         repeat { u1 = nextUniform() } while u1 <= .leastNormalMagnitude
-        let u2 = nextUniform()
+        return (u1, nextUniform())
+    }
+
+    /// Two independent N(0, 1) deviates from two uniforms: r·cos θ (returned first) and r·sin θ.
+    @inline(__always)
+    static func boxMuller(_ u1: Float, _ u2: Float) -> (Float, Float) {
         let radius = (-2 * logf(u1)).squareRoot()
         let angle = 2 * Float.pi * u2
-        spareNormal = radius * sinf(angle)
-        return radius * cosf(angle)
+        return (radius * cosf(angle), radius * sinf(angle))
+    }
+
+    /// Fills `out` with `mean + std · z`, the same numbers, bit for bit, as `out.count` calls of
+    /// `mean + std * nextNormal()`, and leaves the generator in the same state (spare included).
+    ///
+    /// The uniforms are drawn in order first (xoshiro is cheap and sequential), then turned into
+    /// normals on the engine's threads: the logarithm, sine and cosine are most of the cost (a DCGAN's
+    /// ~900,000 initial weights took 12–25 ms one by one).
+    public mutating func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, mean: Float = 0, std: Float = 1) {
+        guard let base = out.baseAddress, out.count > 0 else { return }
+        var start = 0
+        if let spare = spareNormal {
+            spareNormal = nil
+            base[0] = mean + std * spare
+            start = 1
+        }
+        let pairs = (out.count - start) / 2
+        // Each pair's uniforms wait in the two places its normals will go.
+        for p in 0..<pairs {
+            let (u1, u2) = nextUniformPair()
+            base[start + 2 * p] = u1
+            base[start + 2 * p + 1] = u2
+        }
+        let pairsAt = base + start
+        parallelChunks(pairs, work: pairs * 16) { range in
+            for p in range {
+                let (first, second) = SeededGenerator.boxMuller(pairsAt[2 * p], pairsAt[2 * p + 1])
+                pairsAt[2 * p] = mean + std * first
+                pairsAt[2 * p + 1] = mean + std * second
+            }
+        }
+        if (out.count - start) % 2 == 1 {
+            let (u1, u2) = nextUniformPair()
+            let (first, second) = SeededGenerator.boxMuller(u1, u2)
+            base[out.count - 1] = mean + std * first
+            spareNormal = second
+        }
     }
 
     // Codable by hand: the state is a tuple. Saved with checkpoints so a resumed run draws the same numbers.

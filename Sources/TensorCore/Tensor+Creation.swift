@@ -39,9 +39,7 @@ extension Tensor {
 
     /// Normal with the given mean and standard deviation: `shape`.
     public static func randn(_ shape: [Int], mean: Float = 0, std: Float = 1, using g: inout SeededGenerator) -> Tensor {
-        build(shape: shape) { out in
-            for i in out.indices { out[i] = mean + std * g.nextNormal() }
-        }
+        build(shape: shape) { out in g.fillNormal(out, mean: mean, std: std) }
     }
 
     /// Random integers in [low, high), as floats: `shape`.

@@ -31,9 +31,11 @@ struct Ganbook: ParsableCommand {
     @Flag(help: "Forget saved progress and the workspace (your variables) and start over; files you saved stay.") var reset = false
 
     /// Before anything else: OpenBLAS's kernels for this CPU (a generic fallback is replaced by
-    /// starting again with OPENBLAS_CORETYPE set: `BLASKernelChoice`), then the command.
+    /// starting again with OPENBLAS_CORETYPE set: `BLASKernelChoice`), OpenBLAS's spinning worker
+    /// threads stopped before they slow start-up (`BLAS.runOnCallingThreadOnly`), then the command.
     static func main() {
         BLASKernelChoice.restartIfNeeded()
+        BLAS.runOnCallingThreadOnly()
         main(nil)
     }
 

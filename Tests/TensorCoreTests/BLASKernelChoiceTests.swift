@@ -35,3 +35,20 @@ struct BLASKernelChoiceTests {
         #expect(BLASKernelChoice.cpuFlags(cpuinfo: file + "-missing").isEmpty)
     }
 }
+
+@Suite("OpenBLAS threads")
+struct BLASThreadTests {
+    @Test("OpenBLAS runs on the calling thread: its spinning worker threads are stopped, products still right")
+    func workersStopped() {
+        BLAS.runOnCallingThreadOnly()
+        #expect(BLAS.threads == 1)
+        // Debian's default OpenBLAS is the pthread build, which has the pool; a serial build has none (nil).
+        #expect(BLAS.workerThreadsRunning != true)
+        let a: [Float] = [1, 2, 3, 4, 5, 6]  // 2×3
+        let b: [Float] = [1, 0, 0, 1, 1, 1]  // 3×2
+        var c = [Float](repeating: 0, count: 4)
+        BLAS.sgemm(transposeA: false, transposeB: false, m: 2, n: 2, k: 3, a: a, lda: 3, b: b, ldb: 2, c: &c, ldc: 2)
+        #expect(c == [4, 5, 10, 11])
+        #expect(BLAS.workerThreadsRunning != true)
+    }
+}

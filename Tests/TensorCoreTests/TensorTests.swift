@@ -34,6 +34,22 @@ struct CreationTests {
         let k = Tensor.randint(0, 10, [10_000], using: &a)
         #expect(Set(k.scalars) == Set((0..<10).map(Float.init)))
     }
+
+    @Test(
+        "randn fills in bulk (threads turning uniforms into normals) exactly the numbers nextNormal gives one by one",
+        arguments: [0, 1, 2, 3, 17, 40_001])
+    func bulkNormalsMatchOneByOne(count: Int) {
+        for spareFirst in [false, true] {
+            var bulk = SeededGenerator(seed: 7)
+            if spareFirst { _ = bulk.nextNormal() }  // leaves a spare for the bulk fill to use first
+            var single = bulk
+            let x = Tensor.randn([count], mean: 0.5, std: 0.02, using: &bulk)
+            let expected = (0..<count).map { _ in 0.5 + 0.02 * single.nextNormal() }
+            #expect(x.scalars.map(\.bitPattern) == expected.map(\.bitPattern))
+            #expect(bulk == single)  // the same state and spare: later draws agree too
+            #expect(bulk.nextNormal().bitPattern == single.nextNormal().bitPattern)
+        }
+    }
 }
 
 @Suite("Shapes")
