@@ -19,15 +19,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # and SIMD fused multiply-adds become library calls. Elsewhere, build plainly.
 CPU_FLAGS := $(shell [ "$$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null \
                && echo "-Xswiftc -target-cpu -Xswiftc haswell")
-# The executable links the Swift runtime and Foundation statically on Linux: the dynamic loader then
-# has ~25 fewer libraries' symbols to resolve at every launch (`ganbook --help` 18 → 12 ms here), and
-# the binary runs without the toolchain's libraries. Tests keep the shared ones (they link faster).
-STATIC_FLAGS := $(shell [ "$$(uname -s)" = Linux ] && echo --static-swift-stdlib)
-BUILD_FLAGS := -c release $(CPU_FLAGS) $(STATIC_FLAGS)
+BUILD_FLAGS := -c release $(CPU_FLAGS)
 # The tests build in a folder of their own: `swift test` compiles every module with testing enabled
 # (`@testable import`), `swift build` without, so one shared folder was rebuilt from scratch (minutes)
 # at every switch between `make run` and `make test`. Two folders: each rebuild is incremental.
-TEST_FLAGS := -c release $(CPU_FLAGS) --scratch-path .build-tests
+TEST_FLAGS := $(BUILD_FLAGS) --scratch-path .build-tests
 
 PREFIX ?= $(HOME)/.local
 SHARE := $(PREFIX)/share/ganbook
