@@ -3,12 +3,14 @@
 #include <cblas.h>
 #include <dlfcn.h>
 
-// OpenBLAS's pthread build (Debian's default) starts a worker thread per core while the library
-// loads, before main, and each one spins in sched_yield for about 2^28 cycles (0.1 s) before it
-// sleeps: on two cores it takes a third of the machine through start-up and the first training step.
-// The engine calls OpenBLAS on one thread only (BLAS.swift), so those workers are stopped.
-// `blas_thread_shutdown_` is what OpenBLAS itself calls before a fork; the serial and OpenMP builds
-// have no such pool, so it is looked up by name rather than linked. Returns 1 when a pool was asked to stop.
+// OpenBLAS's pthread build (Debian's default) starts a pool of worker threads, one per core but the
+// caller's, while the library loads, before main; each spins in sched_yield for about 2^28 cycles
+// (0.1 s) before it sleeps: on two cores it took a third of the machine through start-up and the first
+// training step. The engine runs every OpenBLAS call on the thread that makes it (BLAS.swift), so the
+// pool is stopped. `blas_thread_shutdown_` is what OpenBLAS itself calls before a fork; it is looked up
+// by name rather than linked because a serial build has no such function (an OpenMP build has one that
+// frees buffers only). The lookup searches the program's global scope, where the executable's own link
+// to OpenBLAS puts it. Returns 1 when the function was found and called.
 static inline int ganbook_openblas_stop_workers(void) {
     void *self = dlopen(NULL, RTLD_LAZY);
     if (!self) return 0;
@@ -18,7 +20,7 @@ static inline int ganbook_openblas_stop_workers(void) {
     return stop != 0;
 }
 
-// 1 while OpenBLAS's worker threads run, 0 once stopped, -1 where the build has no such pool.
+// 1 while OpenBLAS's worker pool runs, 0 once stopped, -1 where the build has no pool to look at.
 static inline int ganbook_openblas_workers_running(void) {
     void *self = dlopen(NULL, RTLD_LAZY);
     if (!self) return -1;

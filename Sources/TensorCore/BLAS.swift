@@ -21,15 +21,20 @@ public enum BLAS {
         _ = ganbook_openblas_stop_workers()
     }()
 
-    /// OpenBLAS on the calling thread only, its own worker threads stopped (`singleThreaded`). The
-    /// executable calls this first thing; products call it too, so a library user need not.
+    /// Every OpenBLAS call on the thread that makes it, OpenBLAS's own worker threads stopped
+    /// (`singleThreaded`). The executable calls this first thing; products call it too, so a library
+    /// user need not (but should before starting threads that call OpenBLAS themselves).
     public static func runOnCallingThreadOnly() { _ = singleThreaded }
 
-    /// Whether OpenBLAS's worker threads are running (nil: a build without them, serial or OpenMP).
+    /// Whether OpenBLAS's worker pool is running (nil: a build without one to look at, e.g. serial).
     public static var workerThreadsRunning: Bool? {
         let state = ganbook_openblas_workers_running()
         return state < 0 ? nil : state == 1
     }
+
+    /// Whether this OpenBLAS was built with its own pthread pool (Debian's default `openblas-pthread`),
+    /// rather than serial or for OpenMP.
+    public static var hasPthreadPool: Bool { openblas_get_parallel() == OPENBLAS_THREAD }
     /// The kernel family OpenBLAS picked for this CPU (e.g. "Cooperlake", "Haswell").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 

@@ -42,13 +42,18 @@ struct BLASThreadTests {
     func workersStopped() {
         BLAS.runOnCallingThreadOnly()
         #expect(BLAS.threads == 1)
-        // Debian's default OpenBLAS is the pthread build, which has the pool; a serial build has none (nil).
-        #expect(BLAS.workerThreadsRunning != true)
-        let a: [Float] = [1, 2, 3, 4, 5, 6]  // 2×3
-        let b: [Float] = [1, 0, 0, 1, 1, 1]  // 3×2
-        var c = [Float](repeating: 0, count: 4)
-        BLAS.sgemm(transposeA: false, transposeB: false, m: 2, n: 2, k: 3, a: a, lda: 3, b: b, ldb: 2, c: &c, ldc: 2)
-        #expect(c == [4, 5, 10, 11])
-        #expect(BLAS.workerThreadsRunning != true)
+        // Debian's default OpenBLAS has the pthread pool; there its state must be readable and stopped.
+        if BLAS.hasPthreadPool { #expect(BLAS.workerThreadsRunning == false) }
+        // 128³ is past OpenBLAS's threading threshold (m·n·k > 262,144): the path that would use the pool.
+        let n = 128
+        var g = SeededGenerator(seed: 3)
+        let a = (0..<n * n).map { _ in g.nextUniform() - 0.5 }, b = (0..<n * n).map { _ in g.nextUniform() - 0.5 }
+        var c = [Float](repeating: 0, count: n * n), expected = c
+        BLAS.sgemm(transposeA: false, transposeB: true, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
+        BLAS.referenceSgemm(
+            transposeA: false, transposeB: true, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, beta: 0,
+            c: &expected, ldc: n)
+        #expect(zip(c, expected).allSatisfy { abs($0 - $1) <= 1e-4 })
+        if BLAS.hasPthreadPool { #expect(BLAS.workerThreadsRunning == false) }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TensorCore
@@ -49,6 +50,20 @@ struct CreationTests {
             #expect(bulk == single)  // the same state and spare: later draws agree too
             #expect(bulk.nextNormal().bitPattern == single.nextNormal().bitPattern)
         }
+    }
+
+    @Test("normals are Box–Muller written out: r·cos θ first, r·sin θ next, from u1 then u2")
+    func boxMullerWrittenOut() {
+        var uniforms = SeededGenerator(seed: 11), normals = uniforms
+        let x = Tensor.randn([9], using: &normals)
+        var expected: [Float] = []
+        while expected.count < 9 {
+            let u1 = uniforms.nextUniform(), u2 = uniforms.nextUniform()  // never 0 for this seed
+            let r = (-2 * logf(u1)).squareRoot(), theta = 2 * Float.pi * u2
+            expected += [r * cosf(theta), r * sinf(theta)]
+        }
+        #expect(x.scalars.map(\.bitPattern) == expected.prefix(9).map(\.bitPattern))
+        #expect(normals.nextNormal().bitPattern == expected[9].bitPattern)  // the spare
     }
 }
 
